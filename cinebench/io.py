@@ -6,14 +6,14 @@
 __all__ = ['VideoError', 'write_video', 'video_info', 'iter_frames', 'read_video', 'frame_pts', 'frame_times', 'read_frames',
            'read_frames_at']
 
-# %% ../nbs/02_io.ipynb #37c0e8b2
+# %% ../nbs/02_io.ipynb #b6c9d5fb
 import os, math, uuid, warnings
 from fractions import Fraction
 from pathlib import Path
 import numpy as np
 import av
 
-# %% ../nbs/02_io.ipynb #729bcb43
+# %% ../nbs/02_io.ipynb #7fa61ddc
 class VideoError(ValueError):
     "A video file that cannot be read: missing, empty, truncated, no video stream or unsupported codec."
 
@@ -39,7 +39,7 @@ def _open(path):
     s.thread_type = 'AUTO'
     return c, s
 
-# %% ../nbs/02_io.ipynb #f0691136
+# %% ../nbs/02_io.ipynb #e1a07fde
 _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska'}
 
 def _as_rate(fps) -> Fraction:
@@ -98,7 +98,7 @@ def write_video(path, # output file, `.mp4` (also `.mov`, `.mkv`)
         if tmp.exists(): tmp.unlink()
     return path
 
-# %% ../nbs/02_io.ipynb #2270db97
+# %% ../nbs/02_io.ipynb #d7f656c8
 def _count_packets(c, s) -> int:
     "Number of video packets with a timestamp (demux only, no decode)."
     n = sum(1 for pk in c.demux(s) if pk.pts is not None or pk.dts is not None)
@@ -120,7 +120,7 @@ def video_info(path, # a video file
                     width=s.codec_context.width, height=s.codec_context.height, codec=s.codec_context.name)
     finally: c.close()
 
-# %% ../nbs/02_io.ipynb #a780a1a1
+# %% ../nbs/02_io.ipynb #4c66da82
 def _target_size(size, w:int, h:int):
     "Resolve `size=(W,H)` (either may be -1 to keep aspect) against the source size; None keeps it."
     if size is None: return None
@@ -187,7 +187,7 @@ def read_video(path, # a video file
     else: fr = np.stack(fs)
     return (fr, np.array(ts, dtype=np.float64)) if with_times else fr
 
-# %% ../nbs/02_io.ipynb #17a35714
+# %% ../nbs/02_io.ipynb #534f78aa
 def frame_pts(path, # a video file
              ):
     "Integer presentation timestamps of all frames (sorted), the stream's time base and start time."
