@@ -28,6 +28,7 @@ help:
 
 # torch is installed first and pinned, so no dependency can pull the CUDA build on a CPU-only machine.
 $(STAMP): settings.ini setup.py pyproject.toml
+	@echo "setting up $(VENV) (torch==2.13.0 CPU, cinebench[dev] editable)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "torch==2.13.0"
 	$(BIN)/python -m pip install -q -e ".[dev]"
@@ -37,17 +38,19 @@ $(STAMP): settings.ini setup.py pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/cinebench demo --out demo
+	@$(BIN)/cinebench demo --out demo
 
 export: $(STAMP)
-	$(BIN)/nbdev_export
+	@$(BIN)/nbdev_export
 
 readme: $(STAMP)
+	@$(BIN)/python .ci/readme.py --execute --write
+	$(BIN)/nbdev_clean --fname nbs/index.ipynb
 	$(BIN)/python .ci/readme.py --write
 
 # Fails when the exported package, the cleaned notebooks or README.md differ from what nbs/ produces.
 check-sync: $(STAMP)
-	snap() { find cinebench nbs -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.ipynb_checkpoints/*' -not -path '*/__pycache__/*' | sort | xargs md5sum; }
+	@snap() { find cinebench nbs -type f \( -name '*.py' -o -name '*.ipynb' \) -not -path '*/.ipynb_checkpoints/*' -not -path '*/__pycache__/*' | sort | xargs md5sum; }
 	before=$$(snap)
 	$(BIN)/nbdev_export
 	after=$$(snap)
@@ -59,14 +62,16 @@ check-sync: $(STAMP)
 	echo "sync: package, notebooks and README.md match nbs/"
 
 test: check-sync
+	@echo '== nbdev_test (notebooks)'
 	$(BIN)/nbdev_test --n_workers 2 --timing
+	echo '== pytest tests/'
 	$(BIN)/python -m pytest tests/ -q -p no:cacheprovider
 
 bench: $(STAMP)
-	for f in tests/bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
+	@for f in tests/bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab nbs/ --no-browser --ip 127.0.0.1 $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	@$(BIN)/jupyter lab nbs/ --no-browser --ip 127.0.0.1 $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 clean:
-	rm -rf demo .ipython _docs build dist *.egg-info
+	@rm -rf demo .ipython _docs build dist *.egg-info

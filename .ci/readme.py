@@ -1,5 +1,6 @@
 """README.md is generated from nbs/index.ipynb (Quarto, which nbdev_readme needs, is not installable here).
 
+--execute first runs the notebook in place (so its stored outputs are fresh; widget state is not stored);
 --write regenerates README.md from the notebook's stored outputs; --check fails if README.md differs.
 Cells marked `#| hide` are dropped and `#|` directive lines are stripped.
 """
@@ -11,6 +12,12 @@ HEADER = "<!-- Generated from nbs/index.ipynb by `make readme`: edit the noteboo
 
 def main():
     nb_path = root/'nbs'/'index.ipynb'
+    if '--execute' in sys.argv:
+        from nbconvert.preprocessors import ExecutePreprocessor
+        nb = nbformat.read(nb_path, as_version=4)
+        ExecutePreprocessor(timeout=600, kernel_name='python3', store_widget_state=False).preprocess(nb, {'metadata': {'path': str(nb_path.parent)}})
+        nb.metadata.pop('widgets', None)
+        tmp = nb_path.with_suffix('.tmp'); nbformat.write(nb, tmp); tmp.replace(nb_path)
     text = render_from(nbformat.read(nb_path, as_version=4))
     out = root/'README.md'
     if '--write' in sys.argv:
