@@ -30,11 +30,11 @@ def big(tmp_path_factory):
     rng = np.random.default_rng(0)
     F, A, M = valid_keys('framing'), valid_keys('angle'), valid_keys('movement')
     recs = []
+    cam = [dict(fx=50.0 + t, fy=50.0 + t, cx=32.0, cy=24.0, R=np.eye(3).round(3).tolist(), t=[0.0, 0.0, 0.1 * t]) for t in range(8)]
     for i in range(N):
         lab = ShotLabels(F[rng.integers(len(F))], A[rng.integers(len(A))], M[rng.integers(len(M))])
         subj = ['a red tower at dusk', 'a cyclist in the rain', 'a lighthouse on a cliff'][i % 3]
         fn = f'clips/missing_{i}.mp4' if i % 997 == 5 else f'clips/c{i % 3}.mp4'
-        cam = [dict(fx=50.0 + t, fy=50.0 + t, cx=32.0, cy=24.0, R=np.eye(3).round(3).tolist(), t=[0.0, 0.0, 0.1 * t]) for t in range(8)]
         recs.append(dict(file_name=fn, text=caption(lab, subj), **lab.to_dict(), scene=f's{i % 50}', fps=8, frames=8,
                          width=64, height=48, seed=i, look=['none', 'teal_orange', 'bleach_bypass'][i % 3],
                          physical=dict(shutter=1 / 48, aperture=2.8, color_temp=5600.0, focus_distance=3.0), camera=cam,
@@ -190,3 +190,35 @@ def test_film_timeline_detect_and_errors(tmp_path, monkeypatch):
     with pytest.raises(Exception, match='no such file'): FilmTimeline(tmp_path / 'nope.mp4', [])
     assert shot_ranges([], 10) == [(0, 10)]
     assert len(timeline_figure(BIKES, [], n_thumbs=2).data) == 0
+
+
+def test_browser_opens_source_film(tmp_path, monkeypatch):
+    "Real clips name their film and time range in `source`: the browser opens the film's timeline at the clip."
+    import shutil
+    d = tmp_path / 'real'; (d / 'clips').mkdir(parents=True)
+    shutil.copy(BIKES, d / 'film.mp4')
+    fr = read_video(BIKES, size=(160, -1))
+    recs = [dict(file_name='clips/a.mp4', text='shot 2', source=dict(video='film.mp4', time_range=[76 / 25, 137 / 25])),
+            dict(file_name='clips/b.mp4', text='shot 4', source=dict(film=str(BIKES), start=187 / 25, end=242 / 25)),
+            dict(file_name='clips/c.mp4', text='lost film', source=dict(film='gone.mp4', start=0.0, end=1.0))]
+    write_video(d / 'clips/a.mp4', fr[76:137], fps=25); write_video(d / 'clips/b.mp4', fr[187:242], fps=25)
+    write_video(d / 'clips/c.mp4', fr[:25], fps=25)
+    (d / 'metadata.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in recs))
+    calls = []
+    b = ClipBrowser(d, film_boundaries=lambda f: calls.append(f) or [{'frame': c} for c in BIKES_CUTS])
+    assert not b.film_button.disabled
+    b.film_button.click()
+    assert b.film.frame.value == 76 and b.film.shot.value == 2 and b.film_area.children == (b.film.widget,)
+    b.clips.value = 1                                                   # another film: the open timeline closes
+    assert b.film_area.children == () and not b.film_button.disabled
+    b.film_button.click()
+    assert b.film.video == BIKES and b.film.frame.value == 187 and len(calls) == 2
+    b.clips.value = 0; b.film_button.click()
+    assert len(calls) == 2                                             # timelines are cached per film
+    b.clips.value = 2
+    assert b.film_button.disabled                                      # its film is not found
+    # no boundaries and no detector: a message in the browser, not an exception
+    monkeypatch.setitem(sys.modules, 'cinebench.shots', types.ModuleType('cinebench.shots'))
+    b2 = ClipBrowser(d)
+    b2.film_button.click()
+    assert 'cannot open the source film' in b2.message.value and 'no shot boundaries given' in b2.message.value
