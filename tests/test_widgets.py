@@ -222,3 +222,10 @@ def test_browser_opens_source_film(tmp_path, monkeypatch):
     b2 = ClipBrowser(d)
     b2.film_button.click()
     assert 'cannot open the source film' in b2.message.value and 'no shot boundaries given' in b2.message.value
+
+
+def test_non_string_label_values(tmp_path):
+    (tmp_path / 'metadata.jsonl').write_text(''.join(json.dumps(dict(file_name=f'{i}.mp4', scene=i % 2, look={'grain': i % 2})) + '\n' for i in range(4)))
+    ix = ClipIndex(tmp_path)
+    assert ix.filter(scene=1).tolist() == [1, 3] and ix.filter(look={'grain': 0}).tolist() == [0, 2]
+    assert ix.counts('framing') == {UNLABELLED: 4}
