@@ -229,3 +229,11 @@ def test_non_string_label_values(tmp_path):
     ix = ClipIndex(tmp_path)
     assert ix.filter(scene=1).tolist() == [1, 3] and ix.filter(look={'grain': 0}).tolist() == [0, 2]
     assert ix.counts('framing') == {UNLABELLED: 4}
+
+
+def test_film_timeline_with_detector():
+    shots = pytest.importorskip('cinebench.shots')
+    if not hasattr(shots, 'detect_shots'): pytest.skip('cinebench.shots has no detect_shots yet')
+    tl = FilmTimeline(BIKES)
+    assert [s for s, _ in tl.shots][1:] == [b['frame'] for b in tl.boundaries]
+    tl.next_shot.click(); assert tl.frame.value == tl.boundaries[0]['frame']
