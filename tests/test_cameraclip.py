@@ -1,0 +1,112 @@
+"CameraCLIP: API, bad input, save/load, the CLI on a tiny dataset, and the shipped model."
+import json, os, subprocess, sys
+from pathlib import Path
+import numpy as np, pytest, torch
+torch.set_num_threads(1)
+from cinebench.cameraclip import (CameraCLIP, train_clip, read_metadata, clip_cache, evaluate, retrieval_metrics,
+                                  virtual_camera_clip, REAL_MOVEMENTS, split_by_scene, clip_loss, embedded_path)
+from cinebench.io import write_video
+from cinebench.taxonomy import ShotLabels, caption, valid_keys
+
+TINY = dict(width=32, layers=1, heads=2, embed_dim=16, image_size=32, frames=4)
+
+@pytest.fixture(scope='module')
+def toy(tmp_path_factory):
+    "A 24-clip labelled folder: virtual-camera clips over noise, 8 scenes."
+    d = tmp_path_factory.mktemp('toy'); rng = np.random.default_rng(0)
+    with open(d/'metadata.jsonl', 'w') as f:
+        for i in range(24):
+            m = REAL_MOVEMENTS[i % len(REAL_MOVEMENTS)]
+            v = virtual_camera_clip((rng.random((64, 64, 3)) * 255).astype(np.uint8), m, 6, 32)
+            write_video(d/f'c{i}.mp4', v, 12)
+            lab = ShotLabels(valid_keys('framing')[i % 5], valid_keys('angle')[i % 3], m)
+            f.write(json.dumps({'file_name': f'c{i}.mp4', 'text': caption(lab, 'a noise field'), 'scene': f's{i % 8}', **lab.to_dict()}) + '\n')
+        f.write('not json\n')
+    return d
+
+def test_shapes_and_norms():
+    m = CameraCLIP(TINY)
+    v = np.zeros((2, 5, 40, 30, 3), np.uint8)
+    s = m.score(v, ['Close-up, low angle; the camera pans left across a tree.'] * 3)
+    assert s.shape == (2, 3)
+    assert torch.allclose(m.encode_video(v).norm(dim=-1), torch.ones(2), atol=1e-5)
+
+@pytest.mark.parametrize('bad,msg', [(np.zeros((5, 32, 32, 3), np.uint8), 'leading axis'), (np.zeros((1, 5, 32, 32), np.uint8), '(B,T,H,W,3)'),
+                                     (np.zeros((1, 5, 32, 32, 3), np.float32), 'uint8'), (np.zeros((0, 5, 32, 32, 3), np.uint8), 'empty')])
+def test_bad_videos(bad, msg):
+    with pytest.raises((ValueError, TypeError), match=None) as e: CameraCLIP(TINY).encode_video(bad)
+    assert msg in str(e.value)
+
+def test_bad_text_and_config(tmp_path):
+    m = CameraCLIP(TINY)
+    with pytest.raises(ValueError, match='empty'): m.encode_text([''])
+    with pytest.raises(ValueError, match='at least one'): m.encode_text([])
+    with pytest.raises(TypeError, match='string'): m.encode_text([3])
+    with pytest.raises(ValueError, match='pooling'): CameraCLIP({'pooling': 'max'})
+    with pytest.raises(ValueError, match='unknown CameraCLIP config'): CameraCLIP({'widht': 3})
+    (tmp_path/'weights.bin').write_bytes(b'x')
+    with pytest.raises(ValueError, match='unknown checkpoint layout'): CameraCLIP.from_pretrained(tmp_path)
+    with pytest.raises(FileNotFoundError): CameraCLIP.from_pretrained(tmp_path/'nope')
+    (tmp_path/'cameraclip.json').write_text(json.dumps(TINY))
+    with pytest.raises(FileNotFoundError, match='model.safetensors is missing'): CameraCLIP.from_pretrained(tmp_path)
+
+def test_save_load_roundtrip(tmp_path):
+    m = CameraCLIP({**TINY, 'pooling': 'temporal', 'text': 'scratch', 'text_width': 32, 'text_layers': 1, 'text_heads': 2}, seed=3)
+    v = np.random.default_rng(0).integers(0, 255, (2, 4, 32, 32, 3), dtype=np.uint8)
+    m.save_pretrained(tmp_path)
+    m2 = CameraCLIP.from_pretrained(tmp_path)
+    assert torch.allclose(m.score(v, ['a', 'b c']), m2.score(v, ['a', 'b c']), atol=1e-5)
+    sd = {k: v for k, v in m.state_dict().items()}
+    from safetensors.torch import save_file
+    save_file({k: v.contiguous() for k, v in list(sd.items())[1:]}, str(tmp_path/'model.safetensors'))
+    with pytest.raises(ValueError, match='do not match'): CameraCLIP.from_pretrained(tmp_path)
+
+def test_pairs_see_direction():
+    "Mean pooling of single frames is blind to playback direction; frame pairs are not."
+    v = np.random.default_rng(0).integers(0, 255, (1, 4, 32, 32, 3), dtype=np.uint8)
+    rev = v[:, ::-1].copy()
+    mf = CameraCLIP({**TINY, 'video_input': 'frames'})
+    assert torch.allclose(mf.encode_video(v), mf.encode_video(rev), atol=1e-5)
+    mp = CameraCLIP({**TINY, 'video_input': 'pairs'})
+    assert not torch.allclose(mp.encode_video(v), mp.encode_video(rev), atol=1e-3)
+
+def test_metrics_and_loss():
+    r = retrieval_metrics(torch.tensor([[0.9, 0.1, 0.5], [0.2, 0.3, 0.1]]), torch.tensor([[False, False, True], [True, False, False]]))
+    assert r['R@1'] == 0 and r['median_rank'] == 2.0 and r['R@5'] == 1
+    v = torch.nn.functional.normalize(torch.randn(6, 8), dim=-1)
+    keys = torch.tensor([0, 0, 1, 1, 2, 2])
+    assert clip_loss(v, v, torch.tensor(4.0), keys) < clip_loss(v, v.roll(1, 0), torch.tensor(4.0), keys)
+
+def test_split_by_scene():
+    recs = [{'file_name': f'{i}', 'scene': f's{i % 10}'} for i in range(200)]
+    tr, ho = split_by_scene(recs, 0.3, seed=1)
+    assert len(tr) + len(ho) == 200 and ho
+    assert not {recs[i]['scene'] for i in tr} & {recs[i]['scene'] for i in ho}
+
+def test_virtual_camera_signs():
+    "Pan right: content drifts left on screen (camera-centric convention)."
+    x = np.tile(np.linspace(0, 255, 256, dtype=np.float32)[None, :, None], (256, 1, 3)).astype(np.uint8)
+    c = virtual_camera_clip(x, 'pan_right', 4, 32).astype(float)
+    assert c[-1].mean() > c[0].mean() # the window moved right, onto brighter columns, so content moved left
+    with pytest.raises(ValueError, match='expected one of'): virtual_camera_clip(x, 'dolly_in')
+
+def test_train_resume_and_cli(toy, tmp_path):
+    out = tmp_path/'m'
+    train_clip(toy, out, TINY, max_steps=4, batch_size=6, ckpt_every=2, heldout_frac=0.25, progress=False)
+    assert json.loads((out/'trainer.json').read_text())['step'] == 4
+    m = train_clip(toy, out, max_steps=6, batch_size=6, ckpt_every=2, heldout_frac=0.25, progress=False)
+    assert json.loads((out/'trainer.json').read_text())['step'] == 6
+    assert m.config['train_scenes'] and len(m.config['train_scenes']) < 8
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1'}
+    r = subprocess.run([sys.executable, '-c', 'import sys; from cinebench.cli import main; sys.exit(main(sys.argv[1:]))', 'retrieve', '--data', str(toy), '--model', str(out), '--pool', '100'],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert 'text->video label' in r.stdout and 'excluded' in r.stdout
+    r = subprocess.run([sys.executable, '-c', 'import sys; from cinebench.cli import main; sys.exit(main(sys.argv[1:]))', 'retrieve', '--data', str(tmp_path), '--model', str(out)], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and 'metadata.jsonl' in r.stderr
+
+def test_embedded_model():
+    if not (embedded_path()/'model.safetensors').exists(): pytest.skip('no embedded model shipped yet')
+    m = CameraCLIP.from_pretrained()
+    v = np.zeros((1, 8, 64, 64, 3), np.uint8)
+    assert m.score(v, ['A static long shot.']).shape == (1, 1)
