@@ -125,6 +125,9 @@ def test_bad_inputs(tmp_path):
     (d / 'metadata.jsonl').write_text('{"file_name": "a.mp4", "text": "ok"}\n{"file_name": 3}\n')
     with pytest.raises(ValueError, match=r"metadata.jsonl:2: 'file_name' is 3"): ClipIndex(d)
     with pytest.raises(FileNotFoundError, match='expected a metadata.jsonl'): ClipBrowser(tmp_path / 'none')
+    (d / 'metadata.jsonl').write_text('')
+    b = ClipBrowser(d); b.next_page.click(); b.frame.value = 0            # an empty dataset: a message, no error
+    assert b.status.value == '0 of 0 clips match' and 'No clip matches' in b.message.value
     # clips that cannot be shown give messages in the widget, never exceptions
     (d / 'junk.mp4').write_bytes(b'not a video at all' * 50)
     (d / 'empty.mp4').write_bytes(b'')
