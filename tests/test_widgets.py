@@ -240,3 +240,11 @@ def test_film_timeline_with_detector():
     tl = FilmTimeline(BIKES)
     assert [s for s, _ in tl.shots][1:] == [b['frame'] for b in tl.boundaries]
     tl.next_shot.click(); assert tl.frame.value == tl.boundaries[0]['frame']
+
+
+def test_camera_at_formats():
+    from cinebench.widgets import camera_at
+    cam = dict(intrinsics=[[50, 50, 32, 24]] * 3, yaw=[0.0, 1.5, 3.0], position=[[0, 1, 2]] * 3, model='pinhole')
+    assert camera_at(cam, 1) == {'yaw': 1.5, 'position': [0, 1, 2]}
+    assert camera_at([{'fx': 50.0, 'R': [[1, 0, 0]] * 3}, {'fx': 51.0}], 1) == {'fx': 51.0}
+    assert camera_at(cam, 7) == {} and camera_at('nope', 0) == {}
