@@ -248,3 +248,19 @@ def test_camera_at_formats():
     assert camera_at(cam, 1) == {'yaw': 1.5, 'position': [0, 1, 2]}
     assert camera_at([{'fx': 50.0, 'R': [[1, 0, 0]] * 3}, {'fx': 51.0}], 1) == {'fx': 51.0}
     assert camera_at(cam, 7) == {} and camera_at('nope', 0) == {}
+
+
+def test_browser_on_synthcine(tmp_path):
+    "A real SynthCine folder: labels, physical parameters and the per-frame camera are what its metadata says."
+    synth = pytest.importorskip('cinebench.synth').synth
+    d = synth(4, tmp_path / 'sc', seed=5, size=(64, 36), frames=8, looks='all', progress=False)
+    recs = [json.loads(l) for l in open(d / 'metadata.jsonl')]
+    b = ClipBrowser(d)
+    for r, rec in enumerate(recs):
+        b.clips.value = r
+        assert b.row == r and b.message.value == '' and b.frame.max == rec['frames'] - 1
+        assert html.escape(rec['text']) in b.info.value and f"f/{rec['physical']['aperture']:g}" in b.info.value
+        b.frame.value = 7
+        assert f"yaw {rec['camera']['yaw'][7]:.4g}°" in b.camera.value
+    assert b.movement.options[1:] == tuple((f"{n} (1)", k) for k, n in
+                                           [('static', 'static'), ('pan_left', 'pan left'), ('pan_right', 'pan right'), ('tilt_up', 'tilt up')])
