@@ -6,14 +6,14 @@
 __all__ = ['VideoError', 'write_video', 'video_info', 'iter_frames', 'read_video', 'iter_thumbs', 'frame_pts', 'frame_times',
            'read_frames', 'read_frames_at']
 
-# %% ../nbs/02_io.ipynb #66a7d19e
+# %% ../nbs/02_io.ipynb #5f094e83
 import os, math, uuid, warnings
 from fractions import Fraction
 from pathlib import Path
 import numpy as np
 import av
 
-# %% ../nbs/02_io.ipynb #838a6614
+# %% ../nbs/02_io.ipynb #75860c39
 class VideoError(ValueError):
     "A video file that cannot be read: missing, empty, truncated, no video stream or unsupported codec."
 
@@ -39,7 +39,7 @@ def _open(path):
     s.thread_type = 'AUTO'
     return c, s
 
-# %% ../nbs/02_io.ipynb #1f685ba4
+# %% ../nbs/02_io.ipynb #c66b2734
 _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska'}
 
 def _as_rate(fps) -> Fraction:
@@ -98,7 +98,7 @@ def write_video(path, # output file, `.mp4` (also `.mov`, `.mkv`)
         if tmp.exists(): tmp.unlink()
     return path
 
-# %% ../nbs/02_io.ipynb #70d13f99
+# %% ../nbs/02_io.ipynb #0d2af031
 def _count_packets(c, s) -> int:
     "Number of video packets with a timestamp (demux only, no decode)."
     n = sum(1 for pk in c.demux(s) if pk.pts is not None or pk.dts is not None)
@@ -120,7 +120,7 @@ def video_info(path, # a video file
                     width=s.codec_context.width, height=s.codec_context.height, codec=s.codec_context.name)
     finally: c.close()
 
-# %% ../nbs/02_io.ipynb #ea36f956
+# %% ../nbs/02_io.ipynb #cfb6d3f8
 def _target_size(size, w:int, h:int):
     "Resolve `size=(W,H)` (either may be -1 to keep aspect) against the source size; None keeps it."
     if size is None: return None
@@ -187,7 +187,7 @@ def read_video(path, # a video file
     else: fr = np.stack(fs)
     return (fr, np.array(ts, dtype=np.float64)) if with_times else fr
 
-# %% ../nbs/02_io.ipynb #a72e70f9
+# %% ../nbs/02_io.ipynb #57cd0637
 def _plane(pl, h:int, w:int) -> np.ndarray:
     "A decoded plane as a (h, w) uint8 view (no copy)."
     return np.frombuffer(pl, np.uint8).reshape(-1, pl.line_size)[:h, :w]
@@ -198,10 +198,12 @@ def _block_mean(a:np.ndarray, oh:int, ow:int) -> np.ndarray:
     by, bx = h // oh, w // ow
     y0, x0 = (h - oh * by) // 2, (w - ow * bx) // 2
     a = a[y0:y0 + oh * by, x0:x0 + ow * bx]
-    acc = a[0::by].astype(np.uint16)          # add the block's rows (at most 257 rows of 255 fit in uint16)
-    for i in range(1, by): acc += a[i::by]
-    if by > 257: acc = a.reshape(oh, by, -1).sum(1, dtype=np.uint32)
-    return acc.reshape(oh, ow, bx).sum(2, dtype=np.uint32).astype(np.float32) * np.float32(1 / (by * bx))
+    if by <= 257:                             # add the block's rows (257 rows of 255 fit in uint16)
+        acc = a[0::by].astype(np.uint16)
+        for i in range(1, by): acc += a[i::by]
+    else: acc = a.reshape(oh, by, -1).sum(1, dtype=np.uint32)
+    cols = np.add.reduceat(acc, np.arange(0, ow * bx, bx), axis=1, dtype=np.uint32)   # then the block's columns
+    return cols.astype(np.float32) * np.float32(1 / (by * bx))
 
 def iter_thumbs(path, # a video file
                 grid=(64, 32), # (gw, gh) luma grid; chroma is (gw/2, gh/2); both even
@@ -229,7 +231,7 @@ def iter_thumbs(path, # a video file
             raise VideoError(f"{p}: truncated: decoded {i} of the {s.frames} frames its header declares")
     finally: c.close()
 
-# %% ../nbs/02_io.ipynb #0dd7f2c0
+# %% ../nbs/02_io.ipynb #90b32b09
 def frame_pts(path, # a video file
              ):
     "Integer presentation timestamps of all frames (sorted), the stream's time base and start time."

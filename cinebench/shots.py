@@ -6,13 +6,13 @@
 __all__ = ['KS', 'GAPS', 'dissolve', 'fade', 'edit_sequence', 'score_boundaries', 'shot_signals', 'find_boundaries',
            'detect_shots', 'shots_cli', 'film_timeline']
 
-# %% ../nbs/03_shots.ipynb #3c00b55b
+# %% ../nbs/03_shots.ipynb #9a190948
 import sys, json, argparse, math, warnings
 from pathlib import Path
 import numpy as np
 from .io import iter_thumbs, video_info, read_frames, VideoError
 
-# %% ../nbs/03_shots.ipynb #2cb0900e
+# %% ../nbs/03_shots.ipynb #3c43f4be
 def dissolve(a:np.ndarray, # the outgoing shot (T,H,W,3) uint8; its last n frames are used
              b:np.ndarray, # the incoming shot; its first n frames are used
              n:int, # dissolve length in frames
@@ -78,7 +78,7 @@ def score_boundaries(pred:list, # predicted boundary frames (ints) or boundary d
     R = tp / len(truth) if truth else 1.0
     return dict(precision=P, recall=R, f1=2 * P * R / (P + R) if P + R else 0.0, tp=tp, n_pred=len(pred), n_true=len(truth))
 
-# %% ../nbs/03_shots.ipynb #78a4d6aa
+# %% ../nbs/03_shots.ipynb #f214938c
 KS = (2, 3, 5, 8, 12)   # dissolve half-lengths tried (frames): dissolves of about 4 to 24+ frames
 GAPS = (2, 3, 4)        # frame gaps bridged by the flash test
 
@@ -111,7 +111,8 @@ class _Signals:
         self._put('ymean', c[0], yi.mean((1, 2)))
         self._put('ystd', c[0], yi.std((1, 2)))
         self._put('E', c[0], np.abs(np.diff(yi, axis=1)).mean((1, 2)) + np.abs(np.diff(yi, axis=2)).mean((1, 2)))
-        self._put('C', c[0], np.concatenate([_pool(yi, 8).reshape(len(i), -1), _pool(UV[i], 4).reshape(len(i), -1)], 1).astype(np.float16))
+        fc, fx = max(1, Y.shape[1] // 4), max(1, Y.shape[1] // 8)   # 8x4 colour descriptor, 16x8 grid for dissolves
+        self._put('C', c[0], np.concatenate([_pool(yi, fc).reshape(len(i), -1), _pool(UV[i], max(1, fc // 2)).reshape(len(i), -1)], 1).astype(np.float16))
         # histograms: 32 luma bins + 16 + 16 chroma bins, one bincount for the whole chunk
         q = np.concatenate([np.minimum(Y.reshape(n, -1), 255).astype(np.int32) >> 3,
                             32 + (np.minimum(UV[:, 0].reshape(n, -1), 255).astype(np.int32) >> 4),
@@ -126,8 +127,8 @@ class _Signals:
             v = np.full(len(i), np.inf, np.float32); ok = i - g >= 0
             v[ok] = np.abs(F[i[ok]] - F[i[ok] - g]).mean(1); self._put(f'g{g}', c[0], v)
         # linear change over windows t-k..t+k on a 16x8 (+ chroma 16x8x2) grid
-        X = np.concatenate([_pool(Y, 4).reshape(n, -1), _pool(UV, 2).reshape(n, -1)], 1)
-        ny = (Y.shape[1] // 4) * (Y.shape[2] // 4)
+        X = np.concatenate([_pool(Y, fx).reshape(n, -1), _pool(UV, max(1, fx // 2)).reshape(n, -1)], 1)
+        ny = (Y.shape[1] // fx) * (Y.shape[2] // fx)
         for k in self.ks:
             v = np.full(len(i), np.nan, np.float32)
             ok = (i - k >= 0) & (i + k < n)
@@ -171,7 +172,7 @@ def shot_signals(path, # a video file
     out.update(time=np.array(times), n=len(times), ks=tuple(ks), gaps=tuple(gaps), path=str(path))
     return out
 
-# %% ../nbs/03_shots.ipynb #af5d9921
+# %% ../nbs/03_shots.ipynb #d5c5af6a
 def _runs(mask:np.ndarray) -> list:
     "Inclusive (start, end) of each run of True."
     m = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -276,7 +277,7 @@ def find_boundaries(sig:dict, # output of `shot_signals`
     for r in out: r['time'] = round(float(sig['time'][r['frame']]), 6)
     return [dict(frame=r['frame'], time=r['time'], kind=r['kind'], start=r['start'], end=r['end']) for r in out]
 
-# %% ../nbs/03_shots.ipynb #8e2e5a02
+# %% ../nbs/03_shots.ipynb #bdafb607
 def detect_shots(path, # a video file
                  progress:bool=False, # show a tqdm bar while decoding
                  **kw, # thresholds passed to `find_boundaries`
@@ -292,7 +293,7 @@ def detect_shots(path, # a video file
              for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return dict(video=str(path), fps=info['fps'], frames=n, duration=round(float(t[-1] + dt), 6), boundaries=bs, shots=shots)
 
-# %% ../nbs/03_shots.ipynb #c06d0f44
+# %% ../nbs/03_shots.ipynb #5da1268d
 def shots_cli(argv:list=None, # arguments after `cinebench shots`
              ) -> int:
     "Command line: print the shot boundaries of a video."
@@ -315,7 +316,7 @@ def shots_cli(argv:list=None, # arguments after `cinebench shots`
         for b in bs: print(f"{b['frame']}\t{b['time']:.3f}\t{b['kind']}")
     return 0
 
-# %% ../nbs/03_shots.ipynb #d17f5801
+# %% ../nbs/03_shots.ipynb #770b89b6
 def film_timeline(path, # a video file
                   thumb_size=(160, -1), # thumbnail (W,H); -1 keeps the aspect ratio
                   shots:dict=None, # a `detect_shots` result to reuse (detected if None)
