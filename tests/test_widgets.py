@@ -264,3 +264,12 @@ def test_browser_on_synthcine(tmp_path):
         assert f"yaw {rec['camera']['yaw'][7]:.4g}°" in b.camera.value
     assert b.movement.options[1:] == tuple((f"{n} (1)", k) for k, n in
                                            [('static', 'static'), ('pan_left', 'pan left'), ('pan_right', 'pan right'), ('tilt_up', 'tilt up')])
+
+
+def test_max_frames_and_choose_decodes_once(tmp_path):
+    write_video(tmp_path / 'a.mp4', _clip(40, T=12), fps=8); write_video(tmp_path / 'b.mp4', _clip(90, T=12), fps=8)
+    (tmp_path / 'metadata.jsonl').write_text(''.join(json.dumps(dict(file_name=f, text=f)) + '\n' for f in ['a.mp4', 'b.mp4'] * 3))
+    b = ClipBrowser(tmp_path, page_size=2, max_frames=5)
+    assert b.frame.max == 4 and 'first 5 frames only' in b.message.value
+    b.choose(5)                                     # on page 3: only b.mp4 is decoded, not the page's first clip first
+    assert b.row == 5 and b.page == 2 and b.cache.misses == 2 and b.cache.hits == 0
