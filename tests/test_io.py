@@ -80,3 +80,23 @@ def test_bad_input(tmp_path):
     with pytest.raises(ValueError, match='even'): write_video(tmp_path / 'odd.mp4', np.zeros((2, 31, 32, 3), np.uint8))
     with pytest.raises(ValueError, match='uint8'): write_video(tmp_path / 'f.mp4', np.zeros((2, 32, 32, 3), np.float32))
     assert not list(tmp_path.glob('*odd*')) and not list(tmp_path.glob('*.tmp*'))
+
+
+def test_streaming_memory_is_bounded(tmp_path):
+    "iter_frames holds one decoded frame at a time: peak Python/numpy memory does not grow with the video."
+    import tracemalloc
+    from cinebench.io import iter_thumbs
+    rng = np.random.default_rng(2)
+    base = rng.integers(0, 255, (8, 192, 256, 3), dtype=np.uint8)
+    write_video(tmp_path / 'long.mp4', (base[i % 8] for i in range(400)), fps=25, preset='ultrafast')
+    peaks = []
+    for stop in (50, 400):
+        tracemalloc.start()
+        n = sum(1 for t, f in iter_frames(tmp_path / 'long.mp4', end=stop / 25 - 1e-3))
+        peaks.append(tracemalloc.get_traced_memory()[1]); tracemalloc.stop()
+        assert n == stop
+    frame = 192 * 256 * 3
+    assert peaks[1] < 4 * frame + 2e6, peaks          # 400 frames would be 59 MB if they were kept
+    assert peaks[1] - peaks[0] < frame, peaks
+    tracemalloc.start(); sum(1 for _ in iter_thumbs(tmp_path / 'long.mp4')); peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()
+    assert peak < 2e6, peak

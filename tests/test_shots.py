@@ -72,3 +72,18 @@ def test_timeline():
     assert [b['frame'] for b in tl['boundaries']] == CUTS
     assert len(tl['shots']) == 6 and tl['shots'][0]['thumb'].shape == (28, 64, 3)
     assert abs(tl['duration'] - 10.0) < 1e-6
+
+
+def test_signals_memory_per_frame(tmp_path):
+    "Chunked signals: what is kept per frame is a few hundred bytes, not the frames."
+    import tracemalloc
+    from cinebench.shots import shot_signals
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 255, (16, 96, 128, 3), dtype=np.uint8)
+    peaks = {}
+    for n in (300, 1200):
+        write_video(tmp_path / f'{n}.mp4', (base[(i // 40) % 16] for i in range(n)), fps=25, preset='ultrafast')
+        tracemalloc.start(); s = shot_signals(tmp_path / f'{n}.mp4'); peaks[n] = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()
+        assert s['n'] == n
+    per_frame = (peaks[1200] - peaks[300]) / 900
+    assert per_frame < 1000, peaks      # bytes per extra frame (a 64x32 thumbnail alone would be 12 KB)

@@ -97,17 +97,19 @@ def main(argv=None):
     tmp = Path(tempfile.mkdtemp(prefix='bench_shots_'))
     suites = {s: build(tmp, s) for s in ('dev', 'heldout')}
     out = dict(scenedetect=scenedetect.__version__, repeats=a.repeats, files={}, summary={})
-    times = {t: {} for t in tools}
+    times = {t: {} for t in tools}; cpu = {t: {} for t in tools}
     for suite, vids in suites.items():
         for name, v in vids.items():
             preds = {}
             for r in range(a.repeats):
                 for t, fn in (tools.items() if r % 2 == 0 else reversed(tools.items())):   # interleave, alternate order
-                    t0 = time.perf_counter(); p = fn(v['file']); dt = time.perf_counter() - t0
+                    c0, t0 = time.process_time(), time.perf_counter(); p = fn(v['file'])
+                    dt, dc = time.perf_counter() - t0, time.process_time() - c0
                     if t == 'cinebench': p, n = p
-                    preds[t] = p; times[t].setdefault(name, []).append(dt)
+                    preds[t] = p; times[t].setdefault(name, []).append(dt); cpu[t].setdefault(name, []).append(dc)
             out['files'][name] = dict(suite=suite, frames=n, truth=[g['frame'] for g in v['truth']],
-                                      **{t: dict(pred=preds[t], **score_boundaries(preds[t], v['truth']), seconds=statistics.median(times[t][name]))
+                                      **{t: dict(pred=preds[t], **score_boundaries(preds[t], v['truth']), seconds=statistics.median(times[t][name]),
+                                                          cpu_seconds=statistics.median(cpu[t][name]))
                                          for t in tools})
     def agg(names):
         row = {}
@@ -116,7 +118,9 @@ def main(argv=None):
             nt = sum(out['files'][k][t]['n_true'] for k in names)
             P, R = (tp / npd if npd else 1.0), tp / nt
             fr = sum(out['files'][k]['frames'] for k in names); sec = sum(out['files'][k][t]['seconds'] for k in names)
-            row[t] = dict(f1=round(2 * P * R / (P + R) if P + R else 0.0, 3), precision=round(P, 3), recall=round(R, 3), fps=round(fr / sec))
+            cs = sum(out['files'][k][t]['cpu_seconds'] for k in names)
+            row[t] = dict(f1=round(2 * P * R / (P + R) if P + R else 0.0, 3), precision=round(P, 3), recall=round(R, 3), fps=round(fr / sec),
+                          cpu_ms_per_frame=round(1000 * cs / fr, 3))
         return row
     groups = {'bikes (real, unedited)': ['bikes'], 'dev suite': list(suites['dev']), 'held-out suite': list(suites['heldout']),
               'all': list(suites['dev']) + list(suites['heldout'])}
@@ -130,7 +134,10 @@ def main(argv=None):
         row = agg(names); out['summary'][g] = row
         print(f"{g:24s} " + ' '.join(f"{row[t]['f1']:>13.3f} / {row[t]['fps']:<6d}" for t in tools))
     ours, base = out['summary']['all']['cinebench'], out['summary']['all']['psd-content']
-    print(f"\nspeed ratio cinebench / psd-content: {ours['fps'] / base['fps']:.2f}x;  F1 all: {ours['f1']:.3f} vs "
+    print('\nCPU time per frame (ms, all threads, decoding included): ' + ', '.join(f"{t} {out['summary']['all'][t]['cpu_ms_per_frame']:.3f}" for t in tools))
+    try: print(f"load average during the run (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    except OSError: pass
+    print(f"speed ratio cinebench / psd-content: {ours['fps'] / base['fps']:.2f}x;  F1 all: {ours['f1']:.3f} vs "
           f"{base['f1']:.3f} (content) and {out['summary']['all']['psd-adaptive']['f1']:.3f} (adaptive)")
     if a.json: Path(a.json).write_text(json.dumps(out, indent=1))
     return 0
