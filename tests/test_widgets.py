@@ -222,6 +222,11 @@ def test_browser_opens_source_film(tmp_path, monkeypatch):
     assert not b.film_button.disabled
     b.film_button.click()
     assert b.film.frame.value == 76 and b.film.shot.value == 2 and b.film_area.children == (b.film.widget,)
+    assert b.film.clip_ranges == [(76 / 25, 137 / 25)]                  # this dataset's clips from the film
+    top = b.film.strip[:8]; W = top.shape[1]
+    assert (top[2, b.film._x(100, W)] == (255, 215, 0)).all() and not (top[2, b.film._x(200, W)] == (255, 215, 0)).all()
+    assert [o[0] for o in b.film_filter.options] == ['any', 'film.mp4 (1)', 'bikes.mp4 (1)', 'gone.mp4 (1)']
+    assert any(t.name == 'dataset clips' for t in b.film.figure().data)
     b.clips.value = 1                                                   # another film: the open timeline closes
     assert b.film_area.children == () and not b.film_button.disabled
     b.film_button.click()
