@@ -221,3 +221,14 @@ def test_fep_and_drift_metric():
     assert out['dvs'] == pytest.approx(0.25) and out['n'] == 120 and 0 < out['mmd_p_value'] <= 1
     with pytest.raises(ValueError, match='paired'): fep_metrics(base, base[:50])
     with pytest.warns(UserWarning, match='use at least 11 embeddings'): fep_metrics(base[:5], base[:5])
+
+
+def test_fvd_cli_without_weights(tmp_path, monkeypatch, capsys):
+    from cinebench.cli import main
+    monkeypatch.setenv('CINEBENCH_CACHE', str(tmp_path))
+    monkeypatch.delenv('CINEBENCH_I3D_CKPT', raising=False)
+    monkeypatch.setattr(ci3d, 'find_i3d_checkpoint', lambda: None)
+    (tmp_path / 'a').mkdir(); (tmp_path / 'b').mkdir()
+    assert main(['fvd', str(tmp_path / 'a'), str(tmp_path / 'b')]) == 2
+    err = capsys.readouterr().err
+    assert 'No Kinetics-400 I3D weights' in err and 'random features' in err
