@@ -100,6 +100,7 @@ class FrechetFeatureDistance(Metric):
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"features must be (B, {self.num_features}), got shape {tuple(x.shape)}")
         side = 'real' if real else 'fake'
+        x = x.to(getattr(self, f'{side}_sum').device)
         setattr(self, f'{side}_n', getattr(self, f'{side}_n') + x.shape[0])
         setattr(self, f'{side}_sum', getattr(self, f'{side}_sum') + x.sum(0))
         setattr(self, f'{side}_outer', getattr(self, f'{side}_outer') + x.T @ x)
@@ -157,7 +158,9 @@ class I3DFeatures(VideoFeatureNet):
         self.num_features = 400 if layer == 'logits' else 1024
         self.name = f"I3D Kinetics-400 {layer}"
     def describe(self): return f"{self.name}, frames resized to 224x224 (bilinear), scaled to [-1, 1]"
-    def embed(self, videos): return self.net.features(preprocess_i3d(videos))[self.layer].double()
+    def embed(self, videos):
+        dev = self.net.Conv3d_1a_7x7.conv.weight.device
+        return self.net.features(preprocess_i3d(torch.as_tensor(videos).to(dev)))[self.layer].double()
 
 class FunctionFeatures(VideoFeatureNet):
     "Wrap any callable videos -> (B, D) features (e.g. CameraCLIP's video tower) with a name."
@@ -184,9 +187,9 @@ class VideoMAEFeatures(VideoFeatureNet):
         self.register_buffer('mean', torch.tensor([0.485, 0.456, 0.406]).view(1, 1, 3, 1, 1))
         self.register_buffer('std', torch.tensor([0.229, 0.224, 0.225]).view(1, 1, 3, 1, 1))
     def embed(self, videos):
-        v = torch.as_tensor(videos)
+        v = torch.as_tensor(videos).to(self.mean.device)
         b, t = v.shape[:2]
-        idx = torch.linspace(0, t - 1, self.frames).round().long()
+        idx = torch.linspace(0, t - 1, self.frames).round().long().to(v.device)
         x = v[:, idx].permute(0, 1, 4, 2, 3).reshape(b*self.frames, 3, *v.shape[2:4]).float() / 255
         x = F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False, antialias=True)
         x = (x.reshape(b, self.frames, 3, self.size, self.size) - self.mean) / self.std
