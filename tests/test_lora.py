@@ -123,3 +123,39 @@ def test_cli_errors(tmp_path, capsys):
     assert 'no metadata.jsonl' in capsys.readouterr().err
     assert main(['train-camera-loras', '--data', str(tmp_path), '--patterns', 'pan_sideways']) == 2
     assert 'pan_sideways' in capsys.readouterr().err
+
+def test_drift_monitor_and_validate(tiny, tmp_path, capsys):
+    from PIL import Image
+    from cinebench.drift import DriftMonitor, validate, read_prompts, plot_drift
+    from cinebench.lora import bundled_photo, trainer
+    pipe = load_pipeline(tiny/'base')
+    enc = Encoder(pipe)
+    torch.manual_seed(0)
+    mod = LoraFinetune(pipe.transformer, dict(rank=4), 'd', lr=3e-2, first_frame='substitute', verbose=False)
+    imgs = [bundled_photo(n) for n in ('astronaut', 'coffee')]
+    mon = DriftMonitor(pipe, ['a photograph'], imgs, seeds=range(4), every_n_steps=2, steps=2, out=tmp_path/'fep', n_permutations=20)
+    trainer(4, progress=False, callbacks=[mon]).fit(mod, ClipDataModule(tiny/'data', enc, frames=9, cache=tmp_path/'c', progress=False))
+    steps = [h['step'] for h in mon.history]
+    assert steps == [0, 2, 4]
+    assert abs(mon.history[0]['ssf'] - 1) < 1e-9 and mon.history[0]['pixel_change'] == 0
+    assert mon.history[-1]['pixel_change'] > 0 # the adapter moved the outputs
+    assert len((tmp_path/'fep'/'drift.jsonl').read_text().splitlines()) == 3 and (tmp_path/'fep'/'drift.html').is_file()
+    assert len(plot_drift(mon.history).data) == 4
+    assert pipe.transformer.training # the callback restored train mode
+    # SVP on two prompts with images, FVD (thumbnail features) against the dataset, HTML report
+    Image.fromarray(imgs[0]).save(tmp_path/'a.png')
+    (tmp_path/'p.jsonl').write_text(json.dumps(dict(text='an astronaut', image='a.png', movement='pan_left')) + '\n'
+                                    + json.dumps(dict(text='an astronaut', image='a.png', movement='zoom_in', seed=5)) + '\n')
+    from cinebench.drift import default_embedder
+    r = validate(tmp_path/'p.jsonl', pipe=pipe, seeds=2, reference=tiny/'data', feature_net=default_embedder(),
+                 cameraclip=False, out=tmp_path/'v.html', progress=False)
+    assert r['clips'] == 4 and set(r['motion_accuracy_by_movement']) == {'pan_left', 'zoom_in'}
+    assert [x['seed'] for x in r['rows']] == [0, 1, 5, 6] and r['fvd'] > 0
+    assert (tmp_path/'v.html').read_text().count('<img') == 12
+    # bad prompt files
+    (tmp_path/'bad.jsonl').write_text('{"text": "ok"}\n{oops\n')
+    with pytest.raises(ValueError, match='bad.jsonl:2'): read_prompts(tmp_path/'bad.jsonl')
+    with pytest.raises(ValueError, match="field 'text'"): read_prompts([dict(image='x.png')])
+    from cinebench.cli import main
+    assert main(['validate', '--prompts', str(tmp_path/'missing.txt')]) == 2
+    assert 'no such prompt file' in capsys.readouterr().err
