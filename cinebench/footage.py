@@ -6,7 +6,7 @@
 __all__ = ['detect_letterbox', 'plan_clips', 'read_captions', 'template_caption', 'estimate_movement', 'build_dataset', 'summary',
            'build_dataset_cli']
 
-# %% ../nbs/04_footage.ipynb #dfe94968
+# %% ../nbs/04_footage.ipynb #140c97d2
 import os, sys, csv, json, math, errno, hashlib, argparse
 from fractions import Fraction
 from pathlib import Path
@@ -15,7 +15,7 @@ import av
 from .io import VideoError, video_info, read_video, read_frames, write_video, frame_times, _open
 from .shots import detect_shots
 
-# %% ../nbs/04_footage.ipynb #2a099fff
+# %% ../nbs/04_footage.ipynb #41eb3641
 def detect_letterbox(path, # a video file
                      n_samples:int=16, # frames sampled evenly across the film
                      threshold:float=24, # a bar's rows/columns are at most this bright (0..255) in every sample
@@ -36,7 +36,7 @@ def detect_letterbox(path, # a video file
     ev = lambda v: v + (v % 2)
     return (ev(left), ev(top), W - ev(right), H - ev(bottom))
 
-# %% ../nbs/04_footage.ipynb #376a130d
+# %% ../nbs/04_footage.ipynb #be285a96
 def plan_clips(shots:dict, # a `detect_shots` result
                min_s:float=2.0, # shortest clip (s)
                max_s:float=5.0, # longest clip (s)
@@ -62,7 +62,7 @@ def plan_clips(shots:dict, # a `detect_shots` result
             clips.append(dict(shot=i, part=j, start=a + int(round(j * step)), end=a + int(round((j + 1) * step))))
     return clips, skipped
 
-# %% ../nbs/04_footage.ipynb #7b06a412
+# %% ../nbs/04_footage.ipynb #d9feb5c6
 def read_captions(path, # a .csv or .jsonl sidecar
                   root, # the dataset folder that `file_name`s are relative to
                  ) -> list:
@@ -107,7 +107,7 @@ def _sidecar_caption(rows:list, film:Path, file_name:str, t0:float, t1:float):
         if ov >= best: best, cap = ov, r['caption']
     return cap
 
-# %% ../nbs/04_footage.ipynb #c7323d8b
+# %% ../nbs/04_footage.ipynb #69296727
 def template_caption(movement:str=None, # a taxonomy movement key, or None when unknown
                      subject:str='the scene', # what the shot shows
                     ) -> str:
@@ -125,7 +125,7 @@ def estimate_movement(frames:np.ndarray, # uint8 (T,H,W,3) clip frames
     except Exception: return None, 0.0
     return (cm.label if cm.confidence >= min_confidence else None), float(cm.confidence)
 
-# %% ../nbs/04_footage.ipynb #b1b9eeb7
+# %% ../nbs/04_footage.ipynb #ad02aeeb
 def _film_ids(films:list) -> list:
     "Unique, filesystem-safe ids: the file stem, with a short hash of the path where two films share a stem."
     stems = [''.join(ch if ch.isalnum() or ch in '-_' else '_' for ch in Path(f).stem) or 'film' for f in films]
@@ -153,7 +153,7 @@ def _atomic_text(path:Path, text:str):
 def _disk_full(e:OSError, path) -> bool:
     return getattr(e, 'errno', None) in (errno.ENOSPC, errno.EDQUOT)
 
-# %% ../nbs/04_footage.ipynb #27427893
+# %% ../nbs/04_footage.ipynb #97b7d02b
 def _clip_frames(film:Path, todo:list, geom:tuple, size:tuple, bar=None):
     "Decode the film once, front to back; yield `(clip, frames)` for each clip in `todo` (sorted by start)."
     (SW, SH), (left, top), _ = geom; TW, TH = size
@@ -192,7 +192,7 @@ def _jpeg(path:Path, frame:np.ndarray, quality:int=95):
     finally:
         if tmp.exists(): tmp.unlink()
 
-# %% ../nbs/04_footage.ipynb #1927b1bb
+# %% ../nbs/04_footage.ipynb #8ee6563b
 def build_dataset(films:list, # film files
                   out, # dataset folder (created if missing)
                   min_s:float=2.0, # shortest clip (s); shorter shots are dropped
@@ -286,7 +286,7 @@ def build_dataset(films:list, # film files
         raise
     return report
 
-# %% ../nbs/04_footage.ipynb #b3136159
+# %% ../nbs/04_footage.ipynb #24eb3ada
 def _build_film(film:Path, fid:str, info:dict, out:Path, side:list, captioner, p:dict, records:list, pairs:list, progress:bool) -> dict:
     "Shots, clips, captions and pairs of one film; appends to `records`/`pairs`; returns the film's report."
     from tqdm.auto import tqdm
@@ -328,19 +328,19 @@ def _build_film(film:Path, fid:str, info:dict, out:Path, side:list, captioner, p
         if p['frames_per_clip']:
             for k in np.unique(np.linspace(0, len(frames) - 1, p['frames_per_clip']).round().astype(int)):
                 q = f"frames/{Path(n).stem}_{k:03d}.jpg"
-                if not (out / q).is_file(): _jpeg(out / q, frames[k])
+                _jpeg(out / q, frames[k])
                 pairs.append(dict(file_name=q, text=cap, clip=n, frame=int(k), scene=rec['scene']))
     kinds = {}
     for b in sh['boundaries']: kinds[b['kind']] = kinds.get(b['kind'], 0) + 1
     return dict(shots=len(sh['shots']), boundaries=kinds, clips=len(plan), clips_encoded=len(todo), letterbox=list(box),
-                skipped_shots=skipped, duration=info['duration'])
+                scale=round(geom[2], 4), skipped_shots=skipped, duration=info['duration'])
 
 def _film_times(film, sh):
     "Presentation times of the film's frames (from the packet index)."
     t = frame_times(film)
     return t if len(t) >= sh['frames'] else np.arange(sh['frames']) / sh['fps']
 
-# %% ../nbs/04_footage.ipynb #f93e6c06
+# %% ../nbs/04_footage.ipynb #48d4f42f
 def _size(s:str) -> tuple:
     try:
         w, h = (int(v) for v in s.lower().split('x'))
@@ -356,6 +356,7 @@ def summary(report:dict) -> str:
     if t['pairs']: lines.append(f"  {t['pairs']} frame-caption pairs in pairs.jsonl")
     for f in report['films']:
         if f['status'] == 'skipped': lines.append(f"  skipped: {f['reason']}")
+        elif f.get('scale', 1) > 1.001: lines.append(f"  note: {f['film']} is smaller than the clip size; upscaled x{f['scale']:.2f}")
     for d in report['duplicates']: lines.append(f"  duplicate input listed once: {d}")
     if t['stale_removed']: lines.append(f"  removed {t['stale_removed']} clips/frames left from earlier settings")
     return '\n'.join(lines)

@@ -6,13 +6,13 @@
 __all__ = ['KS', 'GAPS', 'dissolve', 'fade', 'edit_sequence', 'score_boundaries', 'shot_signals', 'find_boundaries',
            'detect_shots', 'shots_cli', 'film_timeline']
 
-# %% ../nbs/03_shots.ipynb #9a190948
+# %% ../nbs/03_shots.ipynb #929e2a52
 import sys, json, argparse, math, warnings
 from pathlib import Path
 import numpy as np
 from .io import iter_thumbs, video_info, read_frames, VideoError
 
-# %% ../nbs/03_shots.ipynb #3c43f4be
+# %% ../nbs/03_shots.ipynb #cc2c4c18
 def dissolve(a:np.ndarray, # the outgoing shot (T,H,W,3) uint8; its last n frames are used
              b:np.ndarray, # the incoming shot; its first n frames are used
              n:int, # dissolve length in frames
@@ -78,7 +78,7 @@ def score_boundaries(pred:list, # predicted boundary frames (ints) or boundary d
     R = tp / len(truth) if truth else 1.0
     return dict(precision=P, recall=R, f1=2 * P * R / (P + R) if P + R else 0.0, tp=tp, n_pred=len(pred), n_true=len(truth))
 
-# %% ../nbs/03_shots.ipynb #f214938c
+# %% ../nbs/03_shots.ipynb #3249dbc1
 KS = (2, 3, 5, 8, 12)   # dissolve half-lengths tried (frames): dissolves of about 4 to 24+ frames
 GAPS = (2, 3, 4)        # frame gaps bridged by the flash test
 
@@ -172,7 +172,7 @@ def shot_signals(path, # a video file
     out.update(time=np.array(times), n=len(times), ks=tuple(ks), gaps=tuple(gaps), path=str(path))
     return out
 
-# %% ../nbs/03_shots.ipynb #d5c5af6a
+# %% ../nbs/03_shots.ipynb #fafb54ad
 def _runs(mask:np.ndarray) -> list:
     "Inclusive (start, end) of each run of True."
     m = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -277,7 +277,7 @@ def find_boundaries(sig:dict, # output of `shot_signals`
     for r in out: r['time'] = round(float(sig['time'][r['frame']]), 6)
     return [dict(frame=r['frame'], time=r['time'], kind=r['kind'], start=r['start'], end=r['end']) for r in out]
 
-# %% ../nbs/03_shots.ipynb #bdafb607
+# %% ../nbs/03_shots.ipynb #0ea3263a
 def detect_shots(path, # a video file
                  progress:bool=False, # show a tqdm bar while decoding
                  **kw, # thresholds passed to `find_boundaries`
@@ -293,7 +293,7 @@ def detect_shots(path, # a video file
              for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return dict(video=str(path), fps=info['fps'], frames=n, duration=round(float(t[-1] + dt), 6), boundaries=bs, shots=shots)
 
-# %% ../nbs/03_shots.ipynb #5da1268d
+# %% ../nbs/03_shots.ipynb #0d09e1f3
 def shots_cli(argv:list=None, # arguments after `cinebench shots`
              ) -> int:
     "Command line: print the shot boundaries of a video."
@@ -316,7 +316,7 @@ def shots_cli(argv:list=None, # arguments after `cinebench shots`
         for b in bs: print(f"{b['frame']}\t{b['time']:.3f}\t{b['kind']}")
     return 0
 
-# %% ../nbs/03_shots.ipynb #770b89b6
+# %% ../nbs/03_shots.ipynb #60c4c472
 def film_timeline(path, # a video file
                   thumb_size=(160, -1), # thumbnail (W,H); -1 keeps the aspect ratio
                   shots:dict=None, # a `detect_shots` result to reuse (detected if None)
