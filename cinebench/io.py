@@ -6,14 +6,14 @@
 __all__ = ['VideoError', 'write_video', 'video_info', 'iter_frames', 'read_video', 'iter_thumbs', 'frame_pts', 'frame_times',
            'read_frames', 'read_frames_at']
 
-# %% ../nbs/02_io.ipynb #5f094e83
+# %% ../nbs/02_io.ipynb #e6b3f362
 import os, math, uuid, warnings
 from fractions import Fraction
 from pathlib import Path
 import numpy as np
 import av
 
-# %% ../nbs/02_io.ipynb #75860c39
+# %% ../nbs/02_io.ipynb #2f6e2c55
 class VideoError(ValueError):
     "A video file that cannot be read: missing, empty, truncated, no video stream or unsupported codec."
 
@@ -35,11 +35,12 @@ def _open(path):
         c.close(); raise VideoError(f"{p}: has no video stream (streams: {[s.type for s in c.streams] or 'none'})")
     s = c.streams.video[0]
     if s.codec_context is None or s.codec_context.name is None:
-        c.close(); raise VideoError(f"{p}: unsupported video codec")
+        tag = getattr(s, 'codec_tag', None)
+        c.close(); raise VideoError(f"{p}: unsupported video codec{f' {tag!r}' if tag else ''} (this FFmpeg cannot decode it)")
     s.thread_type = 'AUTO'
     return c, s
 
-# %% ../nbs/02_io.ipynb #c66b2734
+# %% ../nbs/02_io.ipynb #c534a6b5
 _FORMATS = {'.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska'}
 
 def _as_rate(fps) -> Fraction:
@@ -98,7 +99,7 @@ def write_video(path, # output file, `.mp4` (also `.mov`, `.mkv`)
         if tmp.exists(): tmp.unlink()
     return path
 
-# %% ../nbs/02_io.ipynb #0d2af031
+# %% ../nbs/02_io.ipynb #f873a4f0
 def _count_packets(c, s) -> int:
     "Number of video packets with a timestamp (demux only, no decode)."
     n = sum(1 for pk in c.demux(s) if pk.pts is not None or pk.dts is not None)
@@ -120,7 +121,7 @@ def video_info(path, # a video file
                     width=s.codec_context.width, height=s.codec_context.height, codec=s.codec_context.name)
     finally: c.close()
 
-# %% ../nbs/02_io.ipynb #cfb6d3f8
+# %% ../nbs/02_io.ipynb #2de27b45
 def _target_size(size, w:int, h:int):
     "Resolve `size=(W,H)` (either may be -1 to keep aspect) against the source size; None keeps it."
     if size is None: return None
@@ -187,7 +188,7 @@ def read_video(path, # a video file
     else: fr = np.stack(fs)
     return (fr, np.array(ts, dtype=np.float64)) if with_times else fr
 
-# %% ../nbs/02_io.ipynb #57cd0637
+# %% ../nbs/02_io.ipynb #76f91a9f
 def _plane(pl, h:int, w:int) -> np.ndarray:
     "A decoded plane as a (h, w) uint8 view (no copy)."
     return np.frombuffer(pl, np.uint8).reshape(-1, pl.line_size)[:h, :w]
@@ -231,7 +232,7 @@ def iter_thumbs(path, # a video file
             raise VideoError(f"{p}: truncated: decoded {i} of the {s.frames} frames its header declares")
     finally: c.close()
 
-# %% ../nbs/02_io.ipynb #90b32b09
+# %% ../nbs/02_io.ipynb #9418c087
 def frame_pts(path, # a video file
              ):
     "Integer presentation timestamps of all frames (sorted), the stream's time base and start time."

@@ -59,12 +59,14 @@ def test_bad_inputs_skipped(tmp_path):
     import wave
     with wave.open(str(tmp_path / 'a.wav'), 'wb') as w:
         w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000); w.writeframes(b'\0\0' * 800)
-    films = [tmp_path / n for n in ('empty.mp4', 'junk.mp4', 'cut.mp4', 'a.wav', 'missing.mp4')]
+    (tmp_path / 'codec.mp4').write_bytes(data.replace(b'avc1', b'zzzz'))
+    films = [tmp_path / n for n in ('empty.mp4', 'junk.mp4', 'cut.mp4', 'a.wav', 'missing.mp4', 'codec.mp4')]
     rep = ft.build_dataset(films, tmp_path / 'ds', **KW)
     reasons = [f['reason'] for f in rep['films']]
-    assert [f['status'] for f in rep['films']] == ['skipped'] * 5
+    assert [f['status'] for f in rep['films']] == ['skipped'] * 6
     for f, r in zip(films, reasons): assert f.name in r
     assert 'zero-length' in reasons[0] and 'truncated' in reasons[2] and 'no video stream' in reasons[3] and 'no such file' in reasons[4]
+    assert 'unsupported video codec' in reasons[5]
     assert (tmp_path / 'ds' / 'metadata.jsonl').read_text() == ''
 
 

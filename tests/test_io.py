@@ -77,6 +77,8 @@ def test_bad_input(tmp_path):
     data = write_video(tmp_path / 'n.mp4', x).read_bytes()
     (tmp_path / 'cut.mp4').write_bytes(data[:int(len(data) * .7)])
     with pytest.raises(VideoError, match='cut.mp4.*truncated'): read_video(tmp_path / 'cut.mp4')
+    (tmp_path / 'codec.mp4').write_bytes(data.replace(b'avc1', b'zzzz'))          # a codec FFmpeg does not know
+    with pytest.raises(VideoError, match='codec.mp4.*unsupported video codec'): read_video(tmp_path / 'codec.mp4')
     with pytest.raises(ValueError, match='even'): write_video(tmp_path / 'odd.mp4', np.zeros((2, 31, 32, 3), np.uint8))
     with pytest.raises(ValueError, match='uint8'): write_video(tmp_path / 'f.mp4', np.zeros((2, 32, 32, 3), np.float32))
     assert not list(tmp_path.glob('*odd*')) and not list(tmp_path.glob('*.tmp*'))
