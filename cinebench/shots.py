@@ -4,15 +4,15 @@
 
 # %% auto #0
 __all__ = ['KS', 'GAPS', 'dissolve', 'fade', 'edit_sequence', 'score_boundaries', 'shot_signals', 'find_boundaries',
-           'detect_shots', 'shots_cli', 'film_timeline']
+           'detect_shots', 'shots_cli', 'film_timeline', 'timeline_figure']
 
-# %% ../nbs/03_shots.ipynb #929e2a52
+# %% ../nbs/03_shots.ipynb #d8c215aa
 import sys, json, argparse, math, warnings
 from pathlib import Path
 import numpy as np
 from .io import iter_thumbs, video_info, read_frames, VideoError
 
-# %% ../nbs/03_shots.ipynb #cc2c4c18
+# %% ../nbs/03_shots.ipynb #7b39008e
 def dissolve(a:np.ndarray, # the outgoing shot (T,H,W,3) uint8; its last n frames are used
              b:np.ndarray, # the incoming shot; its first n frames are used
              n:int, # dissolve length in frames
@@ -78,7 +78,7 @@ def score_boundaries(pred:list, # predicted boundary frames (ints) or boundary d
     R = tp / len(truth) if truth else 1.0
     return dict(precision=P, recall=R, f1=2 * P * R / (P + R) if P + R else 0.0, tp=tp, n_pred=len(pred), n_true=len(truth))
 
-# %% ../nbs/03_shots.ipynb #3249dbc1
+# %% ../nbs/03_shots.ipynb #efef7f7f
 KS = (2, 3, 5, 8, 12)   # dissolve half-lengths tried (frames): dissolves of about 4 to 24+ frames
 GAPS = (2, 3, 4)        # frame gaps bridged by the flash test
 
@@ -172,7 +172,7 @@ def shot_signals(path, # a video file
     out.update(time=np.array(times), n=len(times), ks=tuple(ks), gaps=tuple(gaps), path=str(path))
     return out
 
-# %% ../nbs/03_shots.ipynb #fafb54ad
+# %% ../nbs/03_shots.ipynb #ffe457b0
 def _runs(mask:np.ndarray) -> list:
     "Inclusive (start, end) of each run of True."
     m = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -277,7 +277,7 @@ def find_boundaries(sig:dict, # output of `shot_signals`
     for r in out: r['time'] = round(float(sig['time'][r['frame']]), 6)
     return [dict(frame=r['frame'], time=r['time'], kind=r['kind'], start=r['start'], end=r['end']) for r in out]
 
-# %% ../nbs/03_shots.ipynb #0ea3263a
+# %% ../nbs/03_shots.ipynb #e18ec608
 def detect_shots(path, # a video file
                  progress:bool=False, # show a tqdm bar while decoding
                  **kw, # thresholds passed to `find_boundaries`
@@ -293,7 +293,7 @@ def detect_shots(path, # a video file
              for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return dict(video=str(path), fps=info['fps'], frames=n, duration=round(float(t[-1] + dt), 6), boundaries=bs, shots=shots)
 
-# %% ../nbs/03_shots.ipynb #0d09e1f3
+# %% ../nbs/03_shots.ipynb #08266370
 def shots_cli(argv:list=None, # arguments after `cinebench shots`
              ) -> int:
     "Command line: print the shot boundaries of a video."
@@ -316,7 +316,7 @@ def shots_cli(argv:list=None, # arguments after `cinebench shots`
         for b in bs: print(f"{b['frame']}\t{b['time']:.3f}\t{b['kind']}")
     return 0
 
-# %% ../nbs/03_shots.ipynb #60c4c472
+# %% ../nbs/03_shots.ipynb #243848c1
 def film_timeline(path, # a video file
                   thumb_size=(160, -1), # thumbnail (W,H); -1 keeps the aspect ratio
                   shots:dict=None, # a `detect_shots` result to reuse (detected if None)
@@ -328,3 +328,32 @@ def film_timeline(path, # a video file
     return dict(video=res['video'], fps=res['fps'], frames=res['frames'], duration=res['duration'],
                 boundaries=res['boundaries'],
                 shots=[dict(s, thumb_frame=m, thumb=th) for s, m, th in zip(res['shots'], mids, thumbs)])
+
+# %% ../nbs/03_shots.ipynb #3d1e68ec
+def timeline_figure(tl:dict, # a `film_timeline` result
+                    height:int=220, # figure height (px)
+                   ):
+    "A plotly figure of a film's timeline: shots with thumbnails, boundaries coloured by kind."
+    import base64, io as _bio
+    import plotly.graph_objects as go
+    from PIL import Image
+    colors = dict(cut='#d62728', fade='#1f77b4', dissolve='#2ca02c')
+    fig = go.Figure()
+    for i, s in enumerate(tl['shots']):
+        fig.add_shape(type='rect', x0=s['start_time'], x1=s['end_time'], y0=0, y1=1, line_width=0,
+                      fillcolor='#dddddd' if i % 2 else '#eeeeee', layer='below')
+        if s.get('thumb') is not None:
+            b = _bio.BytesIO(); Image.fromarray(s['thumb']).save(b, format='JPEG', quality=80)
+            w = s['end_time'] - s['start_time']
+            fig.add_layout_image(source='data:image/jpeg;base64,' + base64.b64encode(b.getvalue()).decode(), xref='x', yref='y',
+                                 x=s['start_time'] + 0.05 * w, y=0.95, sizex=0.9 * w, sizey=0.9, sizing='contain', layer='above')
+    for kind, col in colors.items():
+        bs = [b for b in tl['boundaries'] if b['kind'] == kind]
+        if not bs: continue
+        xs = sum(([b['time'], b['time'], None] for b in bs), []); ys = sum(([0, 1, None] for _ in bs), [])
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode='lines', line=dict(color=col, width=3), name=kind,
+                                 hovertext=sum(([f"{kind} at frame {b['frame']} ({b['time']:.3f} s)"] * 3 for b in bs), []), hoverinfo='text'))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=30), title=Path(tl['video']).name,
+                      xaxis=dict(title='time (s)', range=[0, tl['duration']]), yaxis=dict(visible=False, range=[0, 1]),
+                      legend=dict(orientation='h', y=1.15, x=1, xanchor='right'), plot_bgcolor='white')
+    return fig

@@ -87,3 +87,15 @@ def test_signals_memory_per_frame(tmp_path):
         assert s['n'] == n
     per_frame = (peaks[1200] - peaks[300]) / 900
     assert per_frame < 1000, peaks      # bytes per extra frame (a 64x32 thumbnail alone would be 12 KB)
+
+
+def test_vfr_times(tmp_path, shots):
+    "Boundary times are the presentation times of the new shot's first frame, also at a variable frame rate."
+    seq = np.concatenate([shots[2][:40], shots[4][:40]])
+    rng = np.random.default_rng(4)
+    times = np.cumsum(rng.choice([1 / 30, 1 / 24, 1 / 12], len(seq))); times -= times[0]
+    write_video(tmp_path / 'vfr.mp4', seq, times=times)
+    r = detect_shots(tmp_path / 'vfr.mp4')
+    assert [b['frame'] for b in r['boundaries']] == [40]
+    assert abs(r['boundaries'][0]['time'] - times[40]) < 1e-3
+    assert abs(r['shots'][1]['start_time'] - times[40]) < 1e-3
