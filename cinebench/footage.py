@@ -6,7 +6,7 @@
 __all__ = ['detect_letterbox', 'plan_clips', 'read_captions', 'template_caption', 'estimate_movement', 'build_dataset', 'summary',
            'build_dataset_cli']
 
-# %% ../nbs/04_footage.ipynb #140c97d2
+# %% ../nbs/04_footage.ipynb #f6653027
 import os, sys, csv, json, math, errno, hashlib, argparse
 from fractions import Fraction
 from pathlib import Path
@@ -15,7 +15,7 @@ import av
 from .io import VideoError, video_info, read_video, read_frames, write_video, frame_times, _open
 from .shots import detect_shots
 
-# %% ../nbs/04_footage.ipynb #41eb3641
+# %% ../nbs/04_footage.ipynb #029faacc
 def detect_letterbox(path, # a video file
                      n_samples:int=16, # frames sampled evenly across the film
                      threshold:float=24, # a bar's rows/columns are at most this bright (0..255) in every sample
@@ -36,7 +36,7 @@ def detect_letterbox(path, # a video file
     ev = lambda v: v + (v % 2)
     return (ev(left), ev(top), W - ev(right), H - ev(bottom))
 
-# %% ../nbs/04_footage.ipynb #be285a96
+# %% ../nbs/04_footage.ipynb #763c87de
 def plan_clips(shots:dict, # a `detect_shots` result
                min_s:float=2.0, # shortest clip (s)
                max_s:float=5.0, # longest clip (s)
@@ -62,7 +62,7 @@ def plan_clips(shots:dict, # a `detect_shots` result
             clips.append(dict(shot=i, part=j, start=a + int(round(j * step)), end=a + int(round((j + 1) * step))))
     return clips, skipped
 
-# %% ../nbs/04_footage.ipynb #d9feb5c6
+# %% ../nbs/04_footage.ipynb #96aa3319
 def read_captions(path, # a .csv or .jsonl sidecar
                   root, # the dataset folder that `file_name`s are relative to
                  ) -> list:
@@ -107,7 +107,7 @@ def _sidecar_caption(rows:list, film:Path, file_name:str, t0:float, t1:float):
         if ov >= best: best, cap = ov, r['caption']
     return cap
 
-# %% ../nbs/04_footage.ipynb #69296727
+# %% ../nbs/04_footage.ipynb #ddaab1d2
 def template_caption(movement:str=None, # a taxonomy movement key, or None when unknown
                      subject:str='the scene', # what the shot shows
                     ) -> str:
@@ -125,7 +125,7 @@ def estimate_movement(frames:np.ndarray, # uint8 (T,H,W,3) clip frames
     except Exception: return None, 0.0
     return (cm.label if cm.confidence >= min_confidence else None), float(cm.confidence)
 
-# %% ../nbs/04_footage.ipynb #ad02aeeb
+# %% ../nbs/04_footage.ipynb #880a3bdd
 def _film_ids(films:list) -> list:
     "Unique, filesystem-safe ids: the file stem, with a short hash of the path where two films share a stem."
     stems = [''.join(ch if ch.isalnum() or ch in '-_' else '_' for ch in Path(f).stem) or 'film' for f in films]
@@ -153,7 +153,7 @@ def _atomic_text(path:Path, text:str):
 def _disk_full(e:OSError, path) -> bool:
     return getattr(e, 'errno', None) in (errno.ENOSPC, errno.EDQUOT)
 
-# %% ../nbs/04_footage.ipynb #97b7d02b
+# %% ../nbs/04_footage.ipynb #7ed28785
 def _clip_frames(film:Path, todo:list, geom:tuple, size:tuple, bar=None):
     "Decode the film once, front to back; yield `(clip, frames)` for each clip in `todo` (sorted by start)."
     (SW, SH), (left, top), _ = geom; TW, TH = size
@@ -192,7 +192,7 @@ def _jpeg(path:Path, frame:np.ndarray, quality:int=95):
     finally:
         if tmp.exists(): tmp.unlink()
 
-# %% ../nbs/04_footage.ipynb #8ee6563b
+# %% ../nbs/04_footage.ipynb #03440077
 def build_dataset(films:list, # film files
                   out, # dataset folder (created if missing)
                   min_s:float=2.0, # shortest clip (s); shorter shots are dropped
@@ -286,7 +286,7 @@ def build_dataset(films:list, # film files
         raise
     return report
 
-# %% ../nbs/04_footage.ipynb #24eb3ada
+# %% ../nbs/04_footage.ipynb #7affc153
 def _build_film(film:Path, fid:str, info:dict, out:Path, side:list, captioner, p:dict, records:list, pairs:list, progress:bool) -> dict:
     "Shots, clips, captions and pairs of one film; appends to `records`/`pairs`; returns the film's report."
     from tqdm.auto import tqdm
@@ -340,7 +340,7 @@ def _film_times(film, sh):
     t = frame_times(film)
     return t if len(t) >= sh['frames'] else np.arange(sh['frames']) / sh['fps']
 
-# %% ../nbs/04_footage.ipynb #48d4f42f
+# %% ../nbs/04_footage.ipynb #04b46979
 def _size(s:str) -> tuple:
     try:
         w, h = (int(v) for v in s.lower().split('x'))

@@ -140,6 +140,7 @@ def main(argv=None):
     print(f"speed ratio cinebench / psd-content: {ours['fps'] / base['fps']:.2f}x;  F1 all: {ours['f1']:.3f} vs "
           f"{base['f1']:.3f} (content) and {out['summary']['all']['psd-adaptive']['f1']:.3f} (adaptive)")
     if a.json: Path(a.json).write_text(json.dumps(out, indent=1))
+    import shutil; shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 if __name__ == '__main__': sys.exit(main())
