@@ -93,9 +93,7 @@ class FrechetFeatureDistance(Metric):
             self.add_state(f'{side}_outer', torch.zeros(d, d, dtype=torch.float64), dist_reduce_fx='sum')
         self.last_score = None
 
-    def update_features(self, features, # (B, D) features of one batch
-                        real:bool): # True for the reference set, False for the generated set
-        "Add a batch of precomputed features to one side."
+    def _add(self, features, real:bool):
         x = _f64(features, 'features')
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"features must be (B, {self.num_features}), got shape {tuple(x.shape)}")
@@ -105,7 +103,16 @@ class FrechetFeatureDistance(Metric):
         setattr(self, f'{side}_sum', getattr(self, f'{side}_sum') + x.sum(0))
         setattr(self, f'{side}_outer', getattr(self, f'{side}_outer') + x.T @ x)
 
-    def update(self, features, real:bool): self.update_features(features, real)
+    def update(self, features, # (B, D) features of one batch
+               real:bool): # True for the reference set, False for the generated set
+        "Add a batch of features to one side."
+        self._add(features, real)
+
+    def update_features(self, features, # (B, D) precomputed features of one batch
+                        real:bool): # True for the reference set, False for the generated set
+        "Add precomputed features (also for subclasses whose `update` takes videos); clears the cached score."
+        self._computed = None; self._update_count += 1  # what torchmetrics' update wrapper does
+        self._add(features, real)
 
     def _stats(self, side):
         n = int(getattr(self, f'{side}_n'))
@@ -233,7 +240,7 @@ class FVD(FrechetFeatureDistance):
                real:bool): # True for the reference set, False for the generated set
         "Embed a batch of clips and add them to one side."
         v = check_videos(videos, self.feature_net.min_frames, 'real videos' if real else 'generated videos')
-        self.update_features(self.feature_net(v, self.batch_size), real)
+        self._add(self.feature_net(v, self.batch_size), real)
         self.clip_shapes['real' if real else 'generated'].add(tuple(v.shape[1:4]))
 
     def protocol(self):

@@ -232,3 +232,13 @@ def test_fvd_cli_without_weights(tmp_path, monkeypatch, capsys):
     assert main(['fvd', str(tmp_path / 'a'), str(tmp_path / 'b')]) == 2
     err = capsys.readouterr().err
     assert 'No Kinetics-400 I3D weights' in err and 'random features' in err
+
+
+def test_update_features_after_compute_is_not_stale():
+    g = torch.Generator().manual_seed(5)
+    a, b = torch.randn(50, 3, generator=g), torch.randn(50, 3, generator=g) + 2
+    f = FVD(_mean_colour(), verbose=False)
+    f.update_features(a, real=True); f.update_features(a, real=False)
+    assert float(f.compute()) == pytest.approx(0, abs=1e-9)
+    f.update_features(b, real=False)  # torchmetrics caches compute(); update_features must clear the cache
+    assert float(f.compute()) == pytest.approx(_scipy_fd(a.double().numpy(), torch.cat([a, b]).double().numpy()), rel=1e-6)
