@@ -110,3 +110,13 @@ def test_cli(tmp_path):
     bad = subprocess.run([sys.executable, '-c', 'import sys; from cinebench.cli import main; sys.exit(main(sys.argv[1:]))',
                           'build-dataset', str(BIKES), '--out', str(tmp_path / 'ds2'), '--size', '97x54'], capture_output=True, text=True)
     assert bad.returncode == 1 and 'size' in bad.stderr
+
+
+def test_trainers_read_the_dataset(built):
+    "The dataset is the same videofolder format the trainers read (SynthCine's)."
+    d, _ = built
+    for mod in ('cinebench.lora', 'cinebench.cameraclip'):
+        try: rm = __import__(mod, fromlist=['read_metadata']).read_metadata
+        except ImportError: continue
+        recs = rm(d / 'ds')
+        assert len(recs) == 7 and all((d / 'ds' / r['file_name']).is_file() for r in recs)
