@@ -6,13 +6,13 @@
 __all__ = ['KS', 'GAPS', 'dissolve', 'fade', 'edit_sequence', 'score_boundaries', 'shot_signals', 'find_boundaries',
            'detect_shots', 'shots_cli', 'film_timeline', 'timeline_figure']
 
-# %% ../nbs/03_shots.ipynb #d8c215aa
+# %% ../nbs/03_shots.ipynb #bbba0a68
 import sys, json, argparse, math, warnings
 from pathlib import Path
 import numpy as np
 from .io import iter_thumbs, video_info, read_frames, VideoError
 
-# %% ../nbs/03_shots.ipynb #7b39008e
+# %% ../nbs/03_shots.ipynb #7a8fb11e
 def dissolve(a:np.ndarray, # the outgoing shot (T,H,W,3) uint8; its last n frames are used
              b:np.ndarray, # the incoming shot; its first n frames are used
              n:int, # dissolve length in frames
@@ -78,7 +78,7 @@ def score_boundaries(pred:list, # predicted boundary frames (ints) or boundary d
     R = tp / len(truth) if truth else 1.0
     return dict(precision=P, recall=R, f1=2 * P * R / (P + R) if P + R else 0.0, tp=tp, n_pred=len(pred), n_true=len(truth))
 
-# %% ../nbs/03_shots.ipynb #efef7f7f
+# %% ../nbs/03_shots.ipynb #05405db3
 KS = (2, 3, 5, 8, 12)   # dissolve half-lengths tried (frames): dissolves of about 4 to 24+ frames
 GAPS = (2, 3, 4)        # frame gaps bridged by the flash test
 
@@ -172,7 +172,7 @@ def shot_signals(path, # a video file
     out.update(time=np.array(times), n=len(times), ks=tuple(ks), gaps=tuple(gaps), path=str(path))
     return out
 
-# %% ../nbs/03_shots.ipynb #ffe457b0
+# %% ../nbs/03_shots.ipynb #2a6aafd0
 def _runs(mask:np.ndarray) -> list:
     "Inclusive (start, end) of each run of True."
     m = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -214,7 +214,7 @@ def find_boundaries(sig:dict, # output of `shot_signals`
                     flat_abs:float=12.0, # ...and a luma std below this
                     fade_change:float=4.0, # a short dip is a boundary only if the picture changes across it by this
                     diss_thr:float=0.3, # minimum dissolve score
-                    dip_scale:float=0.2, # contrast/detail dip that counts fully
+                    dip_scale:float=0.4, # contrast/detail energy dip that counts fully
                    ) -> list:
     "Shot boundaries (dicts with frame, time, kind, start, end) from per-frame signals."
     n, d1, h1, E, ys, C = sig['n'], sig['d1'], sig['h1'], sig['E'], sig['ystd'], sig['C']
@@ -254,8 +254,9 @@ def find_boundaries(sig:dict, # output of `shot_signals`
     score, kbest = np.zeros(n), np.zeros(n, int)
     for k in sig['ks']:
         c = np.arange(k, n - k)
-        dipE = np.ones(n); dipE[c] = E[c] / ((E[c - k] + E[c + k]) / 2 + 1e-3)
-        dipS = np.ones(n); dipS[c] = ys[c] / ((ys[c - k] + ys[c + k]) / 2 + 1e-3)
+        # energy ratios: mixing two unrelated pictures halves contrast and detail energy whatever their levels
+        dipE = np.ones(n); dipE[c] = E[c] ** 2 / ((E[c - k] ** 2 + E[c + k] ** 2) / 2 + 1e-3)
+        dipS = np.ones(n); dipS[c] = ys[c] ** 2 / ((ys[c - k] ** 2 + ys[c + k] ** 2) / 2 + 1e-3)
         sc = np.nan_to_num(sig[f'lin{k}']) * np.clip((1 - np.maximum(dipE, dipS)) / dip_scale, 0, 1)
         for t in cuts: sc[max(0, t - k):t + k] = 0
         sc[near_flat[:n]] = 0
@@ -277,7 +278,7 @@ def find_boundaries(sig:dict, # output of `shot_signals`
     for r in out: r['time'] = round(float(sig['time'][r['frame']]), 6)
     return [dict(frame=r['frame'], time=r['time'], kind=r['kind'], start=r['start'], end=r['end']) for r in out]
 
-# %% ../nbs/03_shots.ipynb #e18ec608
+# %% ../nbs/03_shots.ipynb #e601a42f
 def detect_shots(path, # a video file
                  progress:bool=False, # show a tqdm bar while decoding
                  **kw, # thresholds passed to `find_boundaries`
@@ -293,7 +294,7 @@ def detect_shots(path, # a video file
              for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return dict(video=str(path), fps=info['fps'], frames=n, duration=round(float(t[-1] + dt), 6), boundaries=bs, shots=shots)
 
-# %% ../nbs/03_shots.ipynb #08266370
+# %% ../nbs/03_shots.ipynb #4da8e408
 def shots_cli(argv:list=None, # arguments after `cinebench shots`
              ) -> int:
     "Command line: print the shot boundaries of a video."
@@ -316,7 +317,7 @@ def shots_cli(argv:list=None, # arguments after `cinebench shots`
         for b in bs: print(f"{b['frame']}\t{b['time']:.3f}\t{b['kind']}")
     return 0
 
-# %% ../nbs/03_shots.ipynb #243848c1
+# %% ../nbs/03_shots.ipynb #0c014422
 def film_timeline(path, # a video file
                   thumb_size=(160, -1), # thumbnail (W,H); -1 keeps the aspect ratio
                   shots:dict=None, # a `detect_shots` result to reuse (detected if None)
@@ -329,7 +330,7 @@ def film_timeline(path, # a video file
                 boundaries=res['boundaries'],
                 shots=[dict(s, thumb_frame=m, thumb=th) for s, m, th in zip(res['shots'], mids, thumbs)])
 
-# %% ../nbs/03_shots.ipynb #3d1e68ec
+# %% ../nbs/03_shots.ipynb #7faa089b
 def timeline_figure(tl:dict, # a `film_timeline` result
                     height:int=220, # figure height (px)
                    ):
