@@ -1,0 +1,92 @@
+"Camera motion and physical-property estimators: labels, signs, bad input, CLI. Fast (a few seconds)."
+import os, json, subprocess, sys
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+import numpy as np
+import pytest
+from cinebench.measure import (camera_motion, virtual_camera, photo, motion_cli, color_temperature, relight, motion_blur,
+                               defocus, fit_focus, MOTION_CLASSES, cct, planck_xy)
+from cinebench.io import write_video
+
+
+@pytest.fixture(scope='module')
+def ast(): return photo('astronaut')[::2, ::2]
+
+
+@pytest.mark.parametrize('mv,speed', [('pan_left', 0.5), ('pan_right', 0.5), ('tilt_up', 0.5), ('tilt_down', 0.5),
+                                      ('zoom_in', 0.01), ('zoom_out', 0.01), ('roll_cw', 0.8), ('roll_ccw', 0.8), ('static', 0)])
+def test_labels_and_signs(ast, mv, speed):
+    r = camera_motion(virtual_camera(ast, mv, speed, frames=10, seed=4))
+    assert r.label == mv
+    axis = mv.split('_')[0]
+    if axis != 'static':
+        v = getattr(r, axis)
+        assert (v > 0) == (mv in ('pan_right', 'tilt_up', 'zoom_in', 'roll_cw'))
+        assert r.confidence > 0.5
+    assert len(r.per_frame['pan']) == 9
+
+
+def test_static_with_subjects(ast):
+    x = virtual_camera(ast, 'static', 0, frames=10, subjects=[photo('coffee'), photo('chelsea')], noise=4, seed=1)
+    assert camera_motion(x).label == 'static'
+
+
+def test_dolly_vs_zoom_two_layers(ast):
+    co = photo('coffee')
+    assert camera_motion(virtual_camera(ast, 'zoom_in', 0.012, frames=16, near=co, seed=3)).label == 'zoom_in'
+    assert camera_motion(virtual_camera(ast, 'dolly_in', 0.012, frames=16, near=co, seed=3)).label == 'dolly_in'
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match='uint8'): camera_motion(np.zeros((4, 64, 64, 3), np.float32))
+    with pytest.raises(ValueError, match='at least 2 frames'): camera_motion(np.zeros((1, 64, 64, 3), np.uint8))
+    with pytest.raises(ValueError, match=r'\(T,H,W,3\)'): camera_motion(np.zeros((4, 64, 64), np.uint8))
+    with pytest.raises(ValueError, match='at least 32x32'): camera_motion(np.zeros((4, 16, 64, 3), np.uint8))
+    with pytest.raises(ValueError, match='no such file'): camera_motion('/nonexistent/clip.mp4')
+    with pytest.raises(ValueError, match='clipped or black'): color_temperature(np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match='unknown illuminant'): color_temperature(np.full((8, 8, 3), 100, np.uint8), 'magic')
+    with pytest.raises(ValueError, match='need at least 2'): fit_focus([1.0], [2.0])
+
+
+def test_flat_clip_is_static_not_nan():
+    r = camera_motion(np.full((6, 72, 128, 3), 90, np.uint8))
+    assert r.label == 'static' and np.isfinite([r.pan, r.tilt, r.zoom, r.roll, r.parallax]).all()
+
+
+def test_color_temperature_relight(ast):
+    est = [color_temperature(relight(ast, K)) for K in (3000, 5000, 6500, 9000)]
+    assert np.all(np.diff(est) > 0)
+    assert abs(1e6 / est[2] - 1e6 / 6500) < 40   # within 40 mired of the truth at the balance point
+    assert abs(float(cct(planck_xy(4000.0))) - 4000) < 5
+
+
+def test_defocus_and_focus_fit():
+    from scipy import ndimage
+    im = photo('chelsea')[::2, ::2].copy()
+    b = im.copy(); b[:, 112:] = ndimage.gaussian_filter(im.astype(np.float32), (2, 2, 0))[:, 112:].round().astype(np.uint8)
+    m = defocus(b, grid=(2, 2))
+    assert np.nanmean(m[:, 1]) > 1.2 and np.nanmean(m[:, 0]) < 0.6
+    z = np.array([1.0, 2.0, 4.0, 8.0, 16.0]); s = 3.0 * np.abs(1 / z - 1 / 4.0)
+    zf, k = fit_focus(s, z)
+    assert abs(zf - 4.0) / 4.0 < 0.05 and abs(k - 3.0) < 0.2
+
+
+def test_motion_blur_grows_with_exposure(ast):
+    from scipy import ndimage
+    img = photo('coffee')[100:244, 100:356].astype(np.float32)
+    def clip(e):
+        out = [np.mean([ndimage.shift(img, (0, -6 * (t + (k + .5) / 12 * e), 0), order=1, mode='mirror') for k in range(12)], 0) for t in range(4)]
+        return np.clip(np.stack(out), 0, 255).round().astype(np.uint8)
+    b = [motion_blur(clip(e), fps=24) for e in (0.0, 0.5, 1.0)]
+    assert b[0].blur < b[1].blur < b[2].blur and np.isfinite(b[2].shutter)
+
+
+def test_cli(tmp_path, ast, capsys):
+    p = tmp_path / 'tilt.mp4'
+    write_video(p, virtual_camera(photo('astronaut'), 'tilt_down', 0.5, frames=10, seed=5), fps=24)
+    assert motion_cli([str(p), '--json']) == 0
+    d = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert d['label'] == 'tilt_down' and d['tilt'] < 0 and len(d['per_frame']['tilt']) == 9
+    assert motion_cli([str(tmp_path / 'missing.mp4')]) == 1
+    out = subprocess.run([sys.executable, '-c', 'import sys; from cinebench.cli import main; sys.exit(main())', 'motion', str(p)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and 'tilt_down' in out.stdout, out.stderr
