@@ -167,6 +167,7 @@ def test_demo_cli_tiny(tmp_path):
     assert r.returncode == 0, r.stderr
     page = (tmp_path / 'demo' / 'report.html').read_text()
     assert 'report:' in r.stdout and 'Plotly' in page and len(read_metadata(tmp_path / 'demo' / 'synthcine')) == len(DEFAULT_MOVEMENTS)
+    assert page.count('base64,iVBOR') >= len(DEFAULT_MOVEMENTS) # the clips' frames are in the page as PNG
 
 # ---------------------------------------------------------------- looks
 def test_looks():
