@@ -159,3 +159,16 @@ def test_drift_monitor_and_validate(tiny, tmp_path, capsys):
     from cinebench.cli import main
     assert main(['validate', '--prompts', str(tmp_path/'missing.txt')]) == 2
     assert 'no such prompt file' in capsys.readouterr().err
+
+def test_acceptance_and_look_transfer(tiny, tmp_path):
+    from cinebench.drift import camera_lora_acceptance, look_transfer
+    pipe = load_pipeline(tiny/'base')
+    f = train_lora(tiny/'data', 'pan_left', tmp_path/'pl', pipe=pipe, stage='motion', steps=1, rank=2, progress=False,
+                   where={'movement': 'pan_left'})
+    pipe = load_pipeline(tiny/'base') # a clean base: the adapter is loaded from the file
+    r = camera_lora_acceptance(['pan_left'], {'pan_left': str(f)}, n=3, pipe=pipe, progress=False)
+    assert 0 <= r['pan_left']['lora_rate'] <= 1 and sum(r['_base_labels'].values()) == 3
+    held = write_demo_dataset(tmp_path/'held', n=3, look='bleach_bypass', photos=('astronaut', 'coffee'))
+    assert all(r.get('first_frame') for r in read_metadata(held))
+    t = look_transfer(f'{f}:1.0', held, pipe=pipe, progress=False)
+    assert t['clips'] == 3 and t['fd_base'] >= 0 and 0 <= t['same_camera_label'] <= 1
