@@ -6,13 +6,13 @@
 __all__ = ['KS', 'GAPS', 'dissolve', 'fade', 'edit_sequence', 'score_boundaries', 'shot_signals', 'find_boundaries',
            'detect_shots', 'shots_cli', 'film_timeline', 'timeline_figure']
 
-# %% ../nbs/03_shots.ipynb #5e5cf88a
+# %% ../nbs/03_shots.ipynb #00b81106
 import sys, json, argparse, math, warnings
 from pathlib import Path
 import numpy as np
 from .io import iter_thumbs, video_info, read_frames, VideoError
 
-# %% ../nbs/03_shots.ipynb #fe096e95
+# %% ../nbs/03_shots.ipynb #5962d30a
 def dissolve(a:np.ndarray, # the outgoing shot (T,H,W,3) uint8; its last n frames are used
              b:np.ndarray, # the incoming shot; its first n frames are used
              n:int, # dissolve length in frames
@@ -78,7 +78,7 @@ def score_boundaries(pred:list, # predicted boundary frames (ints) or boundary d
     R = tp / len(truth) if truth else 1.0
     return dict(precision=P, recall=R, f1=2 * P * R / (P + R) if P + R else 0.0, tp=tp, n_pred=len(pred), n_true=len(truth))
 
-# %% ../nbs/03_shots.ipynb #7cfd9b10
+# %% ../nbs/03_shots.ipynb #b1c9385d
 KS = (2, 3, 5, 8, 12)   # dissolve half-lengths tried (frames): dissolves of about 4 to 24+ frames
 GAPS = (2, 3, 4)        # frame gaps bridged by the flash test
 
@@ -172,7 +172,7 @@ def shot_signals(path, # a video file
     out.update(time=np.array(times), n=len(times), ks=tuple(ks), gaps=tuple(gaps), path=str(path))
     return out
 
-# %% ../nbs/03_shots.ipynb #c87e599c
+# %% ../nbs/03_shots.ipynb #11affe81
 def _runs(mask:np.ndarray) -> list:
     "Inclusive (start, end) of each run of True."
     m = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
@@ -278,7 +278,7 @@ def find_boundaries(sig:dict, # output of `shot_signals`
     for r in out: r['time'] = round(float(sig['time'][r['frame']]), 6)
     return [dict(frame=r['frame'], time=r['time'], kind=r['kind'], start=r['start'], end=r['end']) for r in out]
 
-# %% ../nbs/03_shots.ipynb #f1768407
+# %% ../nbs/03_shots.ipynb #8c61c028
 def detect_shots(path, # a video file
                  progress:bool=False, # show a tqdm bar while decoding
                  **kw, # thresholds passed to `find_boundaries`
@@ -294,7 +294,7 @@ def detect_shots(path, # a video file
              for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return dict(video=str(path), fps=info['fps'], frames=n, duration=round(float(t[-1] + dt), 6), boundaries=bs, shots=shots)
 
-# %% ../nbs/03_shots.ipynb #215c9084
+# %% ../nbs/03_shots.ipynb #d144f0b5
 def shots_cli(argv:list=None, # arguments after `cinebench shots`
              ) -> int:
     "Command line: print the shot boundaries of a video."
@@ -317,7 +317,7 @@ def shots_cli(argv:list=None, # arguments after `cinebench shots`
         for b in bs: print(f"{b['frame']}\t{b['time']:.3f}\t{b['kind']}")
     return 0
 
-# %% ../nbs/03_shots.ipynb #18e9d5be
+# %% ../nbs/03_shots.ipynb #56853128
 def film_timeline(path, # a video file
                   thumb_size=(160, -1), # thumbnail (W,H); -1 keeps the aspect ratio
                   shots:dict=None, # a `detect_shots` result to reuse (detected if None)
@@ -330,7 +330,7 @@ def film_timeline(path, # a video file
                 boundaries=res['boundaries'],
                 shots=[dict(s, thumb_frame=m, thumb=th) for s, m, th in zip(res['shots'], mids, thumbs)])
 
-# %% ../nbs/03_shots.ipynb #b6e24bcf
+# %% ../nbs/03_shots.ipynb #a5a877e7
 def timeline_figure(tl:dict, # a `film_timeline` result
                     height:int=220, # figure height (px)
                    ):
