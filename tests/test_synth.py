@@ -158,6 +158,21 @@ def test_options_and_extended_movements(tmp_path):
     assert all((r['width'], r['height'], r['frames'], r['fps']) == (48, 32, 5, 24.0) for r in recs)
     assert read_video(out / recs[0]['file_name']).shape == (5, 32, 48, 3)
 
+def test_random_specs_render_cleanly():
+    "Random specs over every movement (extended too), odd sizes and frame counts: no warnings, valid records."
+    import warnings
+    mv = valid_keys('movement', extended=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        for i in range(60):
+            size = [(16, 16), (32, 18), (48, 64)][i % 3]
+            s = sample_spec(1000 + i, movements=[mv[i % len(mv)]], looks=LOOKS, size=size, frames=[1, 2, 5][i % 3],
+                            fps=[6, 24, 30][i % 3])
+            x, m = render_clip(s)
+            assert x.shape == (s.frames, size[1], size[0], 3) and x.dtype == np.uint8
+            r = json.loads(json.dumps(m))
+            assert spec_from_record(r) == s and np.array(r['camera']['extrinsics']).shape == (s.frames, 3, 4)
+
 def test_large_frames():
     x, m = render_clip(sample_spec(4, size=(1024, 576), frames=2, movement='dolly_in', shutter=1/2000))
     assert x.shape == (2, 576, 1024, 3) and x.std() > 5
