@@ -173,6 +173,20 @@ def test_random_specs_render_cleanly():
             r = json.loads(json.dumps(m))
             assert spec_from_record(r) == s and np.array(r['camera']['extrinsics']).shape == (s.frames, 3, 4)
 
+@pytest.mark.parametrize('mv', ['pan_right', 'tilt_up', 'roll_cw', 'zoom_out', 'dolly_in', 'truck_left', 'pedestal_down', 'arc_right'])
+def test_recorded_camera_matches_pixels(mv):
+    "Projecting the subject with the metadata's per-frame intrinsics and extrinsics lands where it is drawn."
+    s = sample_spec(21, movement=mv, framing='long_shot', angle='high_angle', subject='figure', color='blue', setting='snow',
+                    time_of_day='overcast', props=False, foreground=[], size=(128, 128), look='none')
+    x, m = render_clip(s, effects=False)
+    cam = json.loads(json.dumps(m))['camera']
+    X = np.array([0, 0.64 * s.subject_height, 0, 1.0]) # the middle of the figure's blue coat (with its arms)
+    for t in range(s.frames):
+        fx, fy, cx, cy = cam['intrinsics'][t]
+        p = np.array(cam['extrinsics'][t]) @ X
+        ys, xs = np.nonzero(is_blue(x[t]))
+        assert abs(xs.mean() - (fx * p[0] / p[2] + cx)) < 1 and abs(ys.mean() - (fy * p[1] / p[2] + cy)) < 1, (t, xs.mean(), ys.mean())
+
 def test_large_frames():
     x, m = render_clip(sample_spec(4, size=(1024, 576), frames=2, movement='dolly_in', shutter=1/2000))
     assert x.shape == (2, 576, 1024, 3) and x.std() > 5
