@@ -119,8 +119,9 @@ def test_same_seed_same_clips(tmp_path):
     a = synth(3, tmp_path / 'a', seed=5, progress=False)
     b = synth(3, tmp_path / 'b', seed=5, progress=False)
     c = synth(3, tmp_path / 'c', seed=6, progress=False)
+    w = synth(3, tmp_path / 'w', seed=5, progress=False, workers=2)
     ra, rb, rc = read_metadata(a), read_metadata(b), read_metadata(c)
-    assert ra == rb and ra != rc
+    assert ra == rb == read_metadata(w) and ra != rc
     for x, y in zip(ra, rb): # the rendered arrays are bit-exact (test_render_is_bit_exact); x264 output is not
         d = np.abs(read_video(a / x['file_name']).astype(int) - read_video(b / y['file_name']).astype(int))
         assert d.mean() < 2.5, d.mean() # libx264 via PyAV is not reproducible run to run (about 1 level on average)
