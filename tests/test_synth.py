@@ -97,6 +97,7 @@ def test_cli_writes_16_clips_and_metadata(ds16):
         lab, subject = parse_caption(r['text'])
         assert (lab.framing, lab.angle, lab.movement, subject) == (r['framing'], r['angle'], r['movement'], r['subject'])
         assert len(r['paraphrases']) == 3 and all(isinstance(p, str) and p for p in r['paraphrases'])
+        assert len(r['paraphrases_heldout']) == 2 and not set(r['paraphrases_heldout']) & set(r['paraphrases'])
         assert set(r['physical']) == set(PHYSICAL)
         for k, v in r['physical'].items(): PHYSICAL[k].check(v)
         assert all(-1 <= v <= 1 for v in r['physical_norm'].values())
