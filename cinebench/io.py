@@ -83,7 +83,8 @@ def write_video(path, # output file, `.mp4` (also `.mov`, `.mkv`)
                     s.options = {'crf': str(int(crf)), 'preset': preset}
                 elif fr.shape[:2] != (h, w):
                     raise ValueError(f"{path}: frame {i} is {fr.shape[1]}x{fr.shape[0]}, frame 0 was {w}x{h}; all frames must match")
-                vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(fr), format='rgb24')
+                # convert to yuv420p before the encoder: its implicit conversion is not bit-reproducible run to run
+                vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(fr), format='rgb24').reformat(format='yuv420p')
                 vf.time_base = tb
                 if times is None: vf.pts = i
                 else:
