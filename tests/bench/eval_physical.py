@@ -14,7 +14,7 @@ os.environ.setdefault('OMP_NUM_THREADS', '1')
 import numpy as np
 from scipy import ndimage
 from scipy.stats import spearmanr
-from cinebench.measure import (PHOTOS, photo, relight, color_temperature, motion_blur, defocus)
+from cinebench.measure import (PHOTOS, photo, relight, color_temperature, motion_blur, defocus, _edge_var)
 
 def rho(a, b):
     a, b = np.asarray(a, float), np.asarray(b, float); ok = np.isfinite(a) & np.isfinite(b)
@@ -93,15 +93,19 @@ def defocus_synth(scenes):
             _, depth, _ = render_layers(spec, frame_times(spec)[:1])
             st = coc_pixels(depth[0], spec.focal_mm / SENSOR_HEIGHT_MM * spec.height, spec.height, N, spec.focus_distance) / 4
             m = defocus(x, grid); H, W = st.shape
+            edge = np.isfinite(_edge_var(x[0, ..., 1].astype(np.float32))) # where blur can be seen at all
             for i in range(grid[0]):
                 for j in range(grid[1]):
-                    rows.append((seed, N, m[i, j], float(np.median(st[i * H // grid[0]:(i + 1) * H // grid[0], j * W // grid[1]:(j + 1) * W // grid[1]]))))
+                    sl = (slice(i * H // grid[0], (i + 1) * H // grid[0]), slice(j * W // grid[1], (j + 1) * W // grid[1]))
+                    e = edge[sl]
+                    rows.append((seed, N, m[i, j], float(np.median(st[sl])), float(np.median(st[sl][e])) if e.sum() >= 5 else np.nan))
     a = np.array(rows)
-    return dict(rho_regions_pooled=rho(a[:, 3], a[:, 2]), rho_aperture=rho(-np.log(a[:, 1]), a[:, 2]),
+    return dict(rho_regions_pooled=rho(a[:, 3], a[:, 2]), rho_regions_at_edges=rho(a[:, 4], a[:, 2]), rho_aperture=rho(-np.log(a[:, 1]), a[:, 2]),
                 n=int(np.isfinite(a[:, 2]).sum()), true_sigma_max=float(a[:, 3].max()))
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--quick', action='store_true'); ap.add_argument('--json')
+    ap.add_argument('--only', default='', help='run only the checks whose name contains this, e.g. defocus')
     a = ap.parse_args()
     q = a.quick
     out = {}
@@ -111,6 +115,7 @@ if __name__ == '__main__':
                      ('motion_blur/synthcine', lambda: blur_synth(1 if q else 4)),
                      ('defocus/photos', lambda: defocus_photos(2 if q else 8)),
                      ('defocus/synthcine', lambda: defocus_synth(1 if q else 6))]:
+        if a.only not in name: continue
         t0 = time.perf_counter(); out[name] = fn()
         print(f"{name:28s} {json.dumps(out[name])}  ({time.perf_counter() - t0:.0f} s)", flush=True)
     if a.json: json.dump(out, open(a.json, 'w'), indent=1)
