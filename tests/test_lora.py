@@ -172,3 +172,16 @@ def test_acceptance_and_look_transfer(tiny, tmp_path):
     assert all(r.get('first_frame') for r in read_metadata(held))
     t = look_transfer(f'{f}:1.0', held, pipe=pipe, progress=False)
     assert t['clips'] == 3 and t['fd_base'] >= 0 and 0 <= t['same_camera_label'] <= 1
+
+def test_substitute_uses_the_conditioning_image():
+    "With first_frame='substitute', frame 0 of the model input is the conditioning image's latent (as at sampling), not the clip's."
+    from cinebench.lora import flow_matching_loss
+    z = torch.randn(1, 48, 3, 4, 4)
+    cond = torch.cat([torch.zeros(1, 4, 3, 4, 4), torch.randn(1, 48, 3, 4, 4)], 1)
+    seen = {}
+    def tr(hidden_states, **kw):
+        seen['x'] = hidden_states; return (hidden_states[:, :48],)
+    flow_matching_loss(tr, dict(z=z, cond=cond, text=torch.zeros(1, 2, 4)), torch.tensor([0.5]), torch.tensor([500.]),
+                       torch.randn_like(z), 'substitute')
+    assert torch.equal(seen['x'][:, :48, :1], cond[:, 4:, :1]) and not torch.equal(seen['x'][:, :48, :1], z[:, :, :1])
+    assert torch.equal(seen['x'][:, 48:], cond)
