@@ -110,3 +110,12 @@ def test_embedded_model():
     m = CameraCLIP.from_pretrained()
     v = np.zeros((1, 8, 64, 64, 3), np.uint8)
     assert m.score(v, ['A static long shot.']).shape == (1, 1)
+
+def test_conv_stem_and_pool():
+    from cinebench.cameraclip import caption_pool, ClipDataset
+    m = CameraCLIP({**TINY, 'image_size': 32, 'patch_size': 8, 'stem': 'conv', 'stem_channels': 16})
+    assert m.encode_video(np.zeros((2, 4, 32, 32, 3), np.uint8)).shape == (2, 16)
+    with pytest.raises(ValueError, match='multiple of 4'): CameraCLIP({**TINY, 'patch_size': 6, 'image_size': 48, 'stem': 'conv'})
+    pool = caption_pool(['a red tree', 'a blue house'], n=2, seed=1)
+    assert len(pool) == 275 and all(len(v) == 2 for v in pool.values())
+    assert pool == caption_pool(['a blue house', 'a red tree'], n=2, seed=1) # seeded, order-free
