@@ -44,6 +44,14 @@ def big(tmp_path_factory):
     return d, recs
 
 
+
+def _no_detector(monkeypatch):
+    "Replace cinebench.shots by a module with no detector, in sys.modules and as the package attribute."
+    import cinebench
+    fake = types.ModuleType('cinebench.shots')
+    monkeypatch.setitem(sys.modules, 'cinebench.shots', fake)
+    monkeypatch.setattr(cinebench, 'shots', fake, raising=False)
+
 def test_10k_build_filter_timed(big):
     d, recs = big
     t0 = time.perf_counter(); b = ClipBrowser(d); t_build = time.perf_counter() - t0
@@ -194,7 +202,7 @@ def test_film_timeline_real_footage(tmp_path):
 def test_film_timeline_detect_and_errors(tmp_path, monkeypatch):
     tl = FilmTimeline(BIKES, detect=lambda v: [{'time': 1.2, 'kind': 'fade'}], n_thumbs=4)
     assert tl.boundaries == [{'time': 1.2, 'kind': 'fade', 'frame': 30}] and len(tl.shots) == 2
-    monkeypatch.setitem(sys.modules, 'cinebench.shots', types.ModuleType('cinebench.shots'))   # a shots module with no detector
+    _no_detector(monkeypatch)   # a shots module with no detector
     with pytest.raises(ValueError, match='no shot boundaries given'): FilmTimeline(BIKES)
     with pytest.raises(ValueError, match=r"past the film's last frame \(249\)"): FilmTimeline(BIKES, [{'frame': 250}])
     with pytest.raises(ValueError, match="kind='wipe'"): load_boundaries([{'frame': 3, 'kind': 'wipe'}])
@@ -236,7 +244,7 @@ def test_browser_opens_source_film(tmp_path, monkeypatch):
     b.clips.value = 2
     assert b.film_button.disabled                                      # its film is not found
     # no boundaries and no detector: a message in the browser, not an exception
-    monkeypatch.setitem(sys.modules, 'cinebench.shots', types.ModuleType('cinebench.shots'))
+    _no_detector(monkeypatch)
     b2 = ClipBrowser(d)
     b2.film_button.click()
     assert 'cannot open the source film' in b2.message.value and 'no shot boundaries given' in b2.message.value
