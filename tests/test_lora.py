@@ -185,3 +185,21 @@ def test_substitute_uses_the_conditioning_image():
                        torch.randn_like(z), 'substitute')
     assert torch.equal(seen['x'][:, :48, :1], cond[:, 4:, :1]) and not torch.equal(seen['x'][:, :48, :1], z[:, :, :1])
     assert torch.equal(seen['x'][:, 48:], cond)
+
+def test_compact_text_is_exact(tiny):
+    "Compact prompt attention gives the same loss and LoRA gradients as the full 512 tokens."
+    pipe = load_pipeline(tiny/'base')
+    enc = Encoder(pipe) # 16 tokens in the fixture: pad the cached embeddings to 512 by hand
+    dm = ClipDataModule(tiny/'data', enc, frames=9, batch_size=2, cache=None, progress=False)
+    b = next(iter(dm.train_dataloader()))
+    b['text'] = torch.cat([b['text'], torch.zeros(2, 512 - b['text'].shape[1], b['text'].shape[2])], 1)
+    res = []
+    for compact in (False, True):
+        p = load_pipeline(tiny/'base')
+        torch.manual_seed(0); m = LoraFinetune(p.transformer, dict(rank=2), 'x', compact_text=compact, verbose=False)
+        for n, q in m.trainable().items(): q.data.normal_(0, 0.1) if 'lora_B' in n else None
+        l = m.step_loss(dict(b), 3); l.backward()
+        res.append((float(l), {n: q.grad.clone() for n, q in m.trainable().items()}, m._compact_on))
+    assert res[1][2] and not res[0][2]
+    assert abs(res[0][0] - res[1][0]) < 1e-5
+    assert all(torch.allclose(res[0][1][n], res[1][1][n], atol=1e-5) for n in res[0][1])
