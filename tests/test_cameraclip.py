@@ -92,7 +92,8 @@ def test_virtual_camera_signs():
 
 def test_train_resume_and_cli(toy, tmp_path):
     out = tmp_path/'m'
-    train_clip(toy, out, TINY, max_steps=4, batch_size=6, ckpt_every=2, heldout_frac=0.25, progress=False)
+    cfg = {**TINY, 'text': 'scratch', 'text_width': 32, 'text_layers': 1, 'text_heads': 2} # no MiniLM encoding: fast
+    train_clip(toy, out, cfg, max_steps=4, batch_size=6, ckpt_every=2, heldout_frac=0.25, progress=False)
     assert json.loads((out/'trainer.json').read_text())['step'] == 4
     m = train_clip(toy, out, max_steps=6, batch_size=6, ckpt_every=2, heldout_frac=0.25, progress=False)
     assert json.loads((out/'trainer.json').read_text())['step'] == 6
@@ -119,3 +120,34 @@ def test_conv_stem_and_pool():
     pool = caption_pool(['a red tree', 'a blue house'], n=2, seed=1)
     assert len(pool) == 275 and all(len(v) == 2 for v in pool.values())
     assert pool == caption_pool(['a blue house', 'a red tree'], n=2, seed=1) # seeded, order-free
+
+def test_hf_clip_checkpoint(tmp_path):
+    "Any CLIP checkpoint folder in the Hugging Face layout loads by path (here a tiny random one, BERT word pieces)."
+    from transformers import CLIPConfig, CLIPModel, CLIPTextConfig, CLIPVisionConfig
+    from cinebench.cameraclip import minilm_path, _load_tokenizer
+    tc = CLIPTextConfig(vocab_size=30522, hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        max_position_embeddings=32, pad_token_id=0, bos_token_id=101, eos_token_id=102)
+    vc = CLIPVisionConfig(image_size=32, patch_size=16, hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2)
+    CLIPModel(CLIPConfig(text_config=tc.to_dict(), vision_config=vc.to_dict(), projection_dim=8)).save_pretrained(tmp_path)
+    _load_tokenizer(minilm_path()).save_pretrained(tmp_path)
+    m = CameraCLIP.from_pretrained(tmp_path)
+    assert m.config['layout'] == 'clip' and m.config['text'] == 'clip'
+    s = m.score(np.zeros((2, 3, 48, 40, 3), np.uint8), ['a pan left', 'a static shot'])
+    assert s.shape == (2, 2) and torch.isfinite(s).all()
+    (tmp_path/'model.safetensors').unlink()
+    with pytest.raises(ValueError, match='without safetensors'): CameraCLIP.from_pretrained(tmp_path)
+
+def test_half_save_and_text_from_cli(toy, tmp_path):
+    "float16 storage loads back into float32; --text-from trains a new text tower on a frozen video tower."
+    base = CameraCLIP({**TINY, 'text': 'scratch', 'text_width': 32, 'text_layers': 1, 'text_heads': 1})
+    base.save_pretrained(tmp_path/'b', half=True)
+    m = CameraCLIP.from_pretrained(tmp_path/'b')
+    assert m.clip.visual_projection.weight.dtype == torch.float32
+    v = np.random.default_rng(1).integers(0, 255, (2, 4, 32, 32, 3), dtype=np.uint8)
+    assert torch.allclose(base.encode_video(v), m.encode_video(v), atol=1e-2)
+    from cinebench.cameraclip import train_clip_cli
+    assert train_clip_cli(['--data', str(toy), '--out', str(tmp_path/'t'), '--text-from', str(tmp_path/'b'), '--text', 'scratch',
+                           '--text-width', '32', '--text-layers', '1', '--steps', '2', '--batch-size', '4']) == 0
+    t = CameraCLIP.from_pretrained(tmp_path/'t')
+    assert torch.allclose(t.encode_video(v), m.encode_video(v), atol=1e-5) # video tower kept
+    assert t.config['train']['text_stage']['steps'] == 2
