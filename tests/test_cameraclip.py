@@ -151,3 +151,9 @@ def test_half_save_and_text_from_cli(toy, tmp_path):
     t = CameraCLIP.from_pretrained(tmp_path/'t')
     assert torch.allclose(t.encode_video(v), m.encode_video(v), atol=1e-5) # video tower kept
     assert t.config['train']['text_stage']['steps'] == 2
+
+def test_text_init_minilm_words():
+    m = CameraCLIP({**TINY, 'text': 'scratch', 'text_width': 32, 'text_layers': 1, 'text_heads': 1, 'text_init': 'minilm_words'})
+    w = m.clip.text_model.embeddings.token_embedding.weight
+    assert not w.requires_grad and w.shape == (30522, 32)
+    with pytest.raises(ValueError, match='text_init'): CameraCLIP({'text_init': 'glove'})
