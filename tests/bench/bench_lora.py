@@ -7,7 +7,7 @@
 
 Model: the embedded model's architecture (tiny Wan2.1 I2V, `cinebench.pretrain.MODEL`, random weights) with its
 PackVAE codec, and the same transformer with a tiny random `AutoencoderKLWan` (a real VAE class, whose encoder costs
-what VAEs cost). 9 frames at 32x32, batch 2, LoRA rank 16 on attention. Timings are the minimum per step over
+what VAEs cost). 9 frames at 32x32, batch 2, LoRA rank 16 on attention, compact prompt attention as `train_lora` uses. Timings are the minimum per step over
 interleaved repeats (the machine is shared).
 
     OMP_NUM_THREADS=1 python tests/bench/bench_lora.py [--steps 40] [--repeats 3]
@@ -57,7 +57,7 @@ def lightning_run(pipe, data, cache, steps, warm=3):
     dm = ClipDataModule(data, enc, frames=9, batch_size=2, cache=cache, progress=False)
     dm.setup() # fill the cache (not timed)
     torch.manual_seed(0)
-    mod = LoraFinetune(fresh(pipe), dict(rank=16), 'bench', verbose=False)
+    mod = LoraFinetune(fresh(pipe), dict(rank=16), 'bench', compact_text=True, verbose=False)
     tm = StepTimer(warm)
     trainer(warm + steps, progress=False, callbacks=[tm]).fit(mod, dm)
     return [(b - a)/steps for a, b in zip(tm.t0, tm.t1)]
@@ -68,7 +68,7 @@ def bare_run(pipe, data, cache, steps, warm=3):
     dm = ClipDataModule(data, enc, frames=9, batch_size=2, cache=cache, progress=False)
     dm.setup()
     torch.manual_seed(0)
-    mod = LoraFinetune(fresh(pipe), dict(rank=16), 'bench', verbose=False)
+    mod = LoraFinetune(fresh(pipe), dict(rank=16), 'bench', compact_text=True, verbose=False)
     opt = mod.configure_optimizers()
     it = iter(dm.train_dataloader())
     for i in range(warm + steps):
