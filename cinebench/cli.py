@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'register', 'usage', 'main']
 
-# %% ../nbs/99_cli.ipynb #9c6b3725
+# %% ../nbs/99_cli.ipynb #90947be1
 import sys, importlib
 
-# %% ../nbs/99_cli.ipynb #a90b2d40
+# %% ../nbs/99_cli.ipynb #bad2048b
 COMMANDS = {
     # name: (module, function, one-line help)
 }
@@ -20,7 +20,7 @@ def register(name:str, # subcommand as typed, e.g. 'build-dataset'
     "Add a subcommand to the dispatch table."
     COMMANDS[name] = (module, func, help)
 
-# %% ../nbs/99_cli.ipynb #b79d2f38
+# %% ../nbs/99_cli.ipynb #fbe44240
 register('synth', 'cinebench.synth', 'synth_cli', 'render labelled SynthCine clips and metadata.jsonl')
 register('train-clip', 'cinebench.cameraclip', 'train_clip_cli', 'train (or resume) a CameraCLIP on metadata.jsonl folders')
 register('retrieve', 'cinebench.cameraclip', 'retrieve_cli', 'text<->video retrieval of a CameraCLIP: R@1/5/10 and median rank, both ways')
@@ -35,7 +35,7 @@ register('train-camera-loras', 'cinebench.lora', 'train_camera_loras_cli', 'Came
 register('validate', 'cinebench.drift', 'validate_cli', 'SVP: sample a prompt set with LoRAs, FVD / camera-motion accuracy / consistency, one HTML report')
 register('pretrain', 'cinebench.pretrain', 'pretrain_cli', 'train (or resume) the embedded tiny Wan2.1 image-to-video model')
 
-# %% ../nbs/99_cli.ipynb #2a165ada
+# %% ../nbs/99_cli.ipynb #b6d53ad9
 def usage() -> str:
     "The top-level help text."
     w = max(map(len, COMMANDS), default=8)
