@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'register', 'usage', 'main']
 
-# %% ../nbs/99_cli.ipynb #90947be1
+# %% ../nbs/99_cli.ipynb #b30f12db
 import sys, importlib
 
-# %% ../nbs/99_cli.ipynb #bad2048b
+# %% ../nbs/99_cli.ipynb #eba4e2be
 COMMANDS = {
     # name: (module, function, one-line help)
 }
@@ -20,22 +20,22 @@ def register(name:str, # subcommand as typed, e.g. 'build-dataset'
     "Add a subcommand to the dispatch table."
     COMMANDS[name] = (module, func, help)
 
-# %% ../nbs/99_cli.ipynb #fbe44240
+# %% ../nbs/99_cli.ipynb #f587ca8b
 register('synth', 'cinebench.synth', 'synth_cli', 'render labelled SynthCine clips and metadata.jsonl')
-register('train-clip', 'cinebench.cameraclip', 'train_clip_cli', 'train (or resume) a CameraCLIP on metadata.jsonl folders')
-register('retrieve', 'cinebench.cameraclip', 'retrieve_cli', 'text<->video retrieval of a CameraCLIP: R@1/5/10 and median rank, both ways')
 register('demo', 'cinebench.report', 'demo_cli', 'the main job on embedded defaults: render a set, write an HTML report')
 register('shots', 'cinebench.shots', 'shots_cli', 'find shot boundaries (cuts, fades, dissolves) in a video')
+register('build-dataset', 'cinebench.footage', 'build_dataset_cli', 'cut films into captioned 2-5 s clips: a metadata.jsonl dataset')
 register('motion', 'cinebench.measure', 'motion_cli', 'estimate camera movement of a clip')
 register('fvd', 'cinebench.metrics', 'fvd_cli', 'Fréchet Video Distance between two folders of clips (I3D Kinetics-400), protocol printed')
-register('build-dataset', 'cinebench.footage', 'build_dataset_cli', 'cut films into captioned 2-5 s clips: a metadata.jsonl dataset')
 register('generate', 'cinebench.backbone', 'generate_cli', 'generate a clip (default: embedded tiny Wan2.1 image-to-video model) to .mp4 + settings .json')
+register('pretrain', 'cinebench.pretrain', 'pretrain_cli', 'train (or resume) the embedded tiny Wan2.1 image-to-video model')
 register('train-lora', 'cinebench.lora', 'train_lora_cli', 'train (or resume) a LoRA on a metadata.jsonl dataset: film look in two stages (appearance, motion)')
 register('train-camera-loras', 'cinebench.lora', 'train_camera_loras_cli', 'CameraDiff: one LoRA per camera pattern from SynthCine clips')
 register('validate', 'cinebench.drift', 'validate_cli', 'SVP: sample a prompt set with LoRAs, FVD / camera-motion accuracy / consistency, one HTML report')
-register('pretrain', 'cinebench.pretrain', 'pretrain_cli', 'train (or resume) the embedded tiny Wan2.1 image-to-video model')
+register('train-clip', 'cinebench.cameraclip', 'train_clip_cli', 'train (or resume) a CameraCLIP on metadata.jsonl folders')
+register('retrieve', 'cinebench.cameraclip', 'retrieve_cli', 'text<->video retrieval of a CameraCLIP: R@1/5/10 and median rank, both ways')
 
-# %% ../nbs/99_cli.ipynb #b6d53ad9
+# %% ../nbs/99_cli.ipynb #9dd52420
 def usage() -> str:
     "The top-level help text."
     w = max(map(len, COMMANDS), default=8)
