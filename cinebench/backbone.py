@@ -41,10 +41,12 @@ class PackVAE(ModelMixin, ConfigMixin):
                  latents_mean:list=None, # per-channel mean the pipelines subtract (default 0)
                  latents_std:list=None, # per-channel std the pipelines divide by (default 1)
                  z_dim:int=None, # latent channels; always in_channels * temporal * spatial**2 (checked)
+                 delta_scale:float=0.0, # > 0: later latent frames hold delta_scale x (frames - frame 0), a motion residual
                 ):
         super().__init__()
         z = in_channels * scale_factor_temporal * scale_factor_spatial**2
         if z_dim is not None and z_dim != z: raise ValueError(f"PackVAE: z_dim={z_dim} but the packing gives {z}")
+        if delta_scale < 0: raise ValueError(f"PackVAE: delta_scale={delta_scale}; expected 0 (plain packing) or > 0")
         self.register_to_config(z_dim=z, latents_mean=latents_mean or [0.0]*z, latents_std=latents_std or [1.0]*z)
         self.register_buffer('scale', torch.ones(1)) # carries dtype/device; the codec itself has no weights
 
@@ -61,13 +63,17 @@ class PackVAE(ModelMixin, ConfigMixin):
         x = torch.cat([x[:, :, :1].expand(-1, -1, ft, -1, -1), x[:, :, 1:]], 2) # frame 0 repeated to a full group
         n = x.shape[2] // ft
         x = x.reshape(B, C, n, ft, H//fs, fs, W//fs, fs).permute(0, 3, 1, 5, 7, 2, 4, 6)
-        return x.reshape(B, ft*C*fs*fs, n, H//fs, W//fs) * self.scale.to(x.dtype)
+        z = x.reshape(B, ft*C*fs*fs, n, H//fs, W//fs) * self.scale.to(x.dtype)
+        ds = self.config.get('delta_scale', 0.0)
+        return torch.cat([z[:, :, :1], ds*(z[:, :, 1:] - z[:, :, :1])], 2) if ds and n > 1 else z
 
     def unpack(self, z:torch.Tensor) -> torch.Tensor:
         "Inverse of `pack`: (B,z_dim,n,h,w) -> (B,C,1+4(n-1),2h,2w); frame 0 is the mean of its 4 copies."
         B, Z, n, h, w = z.shape
         ft, fs, C = self.config.scale_factor_temporal, self.config.scale_factor_spatial, self.config.in_channels
         if Z != self.config.z_dim: raise ValueError(f"PackVAE: latents have {Z} channels; expected {self.config.z_dim}")
+        ds = self.config.get('delta_scale', 0.0)
+        if ds and n > 1: z = torch.cat([z[:, :, :1], z[:, :, 1:]/ds + z[:, :, :1]], 2)
         x = (z / self.scale.to(z.dtype)).reshape(B, ft, C, fs, fs, n, h, w).permute(0, 2, 5, 1, 6, 3, 7, 4)
         x = x.reshape(B, C, n*ft, h*fs, w*fs)
         return torch.cat([x[:, :, :ft].mean(2, keepdim=True), x[:, :, ft:]], 2)
@@ -119,6 +125,7 @@ def tiny_wan_components(kind:str='i2v', # 'i2v' (WanImageToVideoPipeline) or 't2
                         image_dim:int=16, # CLIP vision width
                         image_size:int=32, # CLIP input size
                         seed:int=0, # seed of the random weights
+                        pack_delta:float=0.0, # vae='pack': `PackVAE.delta_scale` (0: plain packing)
                        ) -> dict:
     "Tiny random-weight components of the real Wan2.1 classes, keyed as the pipelines expect."
     from diffusers import WanTransformer3DModel, AutoencoderKLWan, UniPCMultistepScheduler
@@ -130,7 +137,7 @@ def tiny_wan_components(kind:str='i2v', # 'i2v' (WanImageToVideoPipeline) or 't2
     if vae == 'wan':
         v = AutoencoderKLWan(base_dim=8, z_dim=4, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
                              temperal_downsample=[False, True, True], latents_mean=[0.0]*4, latents_std=[1.0]*4)
-    else: v = PackVAE()
+    else: v = PackVAE(delta_scale=pack_delta)
     z = v.config.z_dim
     tok = tiny_tokenizer()
     torch.manual_seed(seed + 2)

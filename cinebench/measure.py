@@ -562,7 +562,7 @@ def blur_length(g, # float32 (T,h,w) frames
                 B:int=BLOCK, S:int=STRIDE, f_max:float=0.42, bands:int=10,
                 lengths=np.linspace(0, 12, 97) # candidate blur lengths (px)
                ) -> tuple:
-    "Box-blur length (px) along the motion from the shape of the along/across spectral ratio, and the scene's anisotropy log c."
+    "`(L, log c, detail)`: box-blur length (px) along the motion from the shape of the along/across spectral ratio, the scene's anisotropy, and the fine detail across the motion (power over 8-bit quantisation noise)."
     T, h, w = g.shape
     c = _setup(h, w, B, S)
     bl = np.take(g.reshape(T, -1), c['idx'], axis=1)
@@ -581,7 +581,9 @@ def blur_length(g, # float32 (T,h,w) frames
     cst = (logR[None] - M).mean(1)
     sse = ((logR[None] - M - cst[:, None]) ** 2).sum(1)
     k = int(sse.argmin())
-    return float(lengths[k]), float(cst[k])
+    noise = float((c['win'] ** 2).sum()) / 12 # power of 8-bit rounding noise in a windowed block
+    detail = float(np.median(pc[bands // 2:])) / noise # motion blur leaves the across-motion spectrum alone
+    return float(lengths[k]), float(cst[k]), detail
 
 @dataclass
 class MotionBlur:
@@ -592,10 +594,12 @@ class MotionBlur:
     speed: float # mean motion of the measured blocks, pixels of the input per frame
     anisotropy: float # log of the scene's own along/across spectral ratio (what the fit set aside)
     blocks: int # (block, frame) samples used
+    detail: float = float('nan') # fine detail across the motion, as power over 8-bit rounding noise (blur needs detail to be seen)
 
 def motion_blur(video, # a video file or uint8 frames (T,H,W,3), T >= 2
                 fps:float=None, # frame rate, for the shutter time; read from the file when `video` is a path
                 min_shift:float=0.5, # blocks moving less than this (px/frame) carry no usable blur
+                min_detail:float=100, # less fine detail than this (see `MotionBlur.detail`): blur is not measurable, nan
                 hfov:float=50) -> MotionBlur:
     "Blur length along the camera motion, the exposure fraction and (with the frame rate) the shutter time."
     if isinstance(video, (str, Path)):
@@ -619,13 +623,16 @@ def motion_blur(video, # a video file or uint8 frames (T,H,W,3), T >= 2
     wt = wm * ((mag >= min_shift) & (wm > 0.1))
     n = int((wt > 0).sum())
     if n < 3: return MotionBlur(float('nan'), float('nan'), float('nan'), float(np.median(mag)) * f, float('nan'), n)
-    L, cst = blur_length(g, np.where(mag > 0, dm / np.maximum(mag, 1e-9), 1), wt)
+    L, cst, det = blur_length(g, np.where(mag > 0, dm / np.maximum(mag, 1e-9), 1), wt)
     sp = float((wt * mag).sum() / wt.sum())
+    if det < min_detail: L = float('nan') # a smooth or defocused picture: blur cannot be told from the content
     e = L / sp
-    return MotionBlur(L * f, e, e / fps if fps else float('nan'), sp * f, cst, n)
+    return MotionBlur(L * f, e, e / fps if fps else float('nan'), sp * f, cst, n, det)
 
 # %% ../nbs/06_measure.ipynb #ebc98838
-def _edge_var(g, sigma0=1.0, q=0.8, min_step=2.0):
+def _edge_var(g, sigma0=1.0, q=0.8, min_step=2.0,
+              min_contrast:float=5.0, # an edge spans at least this many levels within 7 px (8-bit banding does not)
+             ):
     "Raw σ² (px²) at edge pixels of a float image (NaN elsewhere), by the re-blur gradient ratio."
     gx, gy = ndimage.sobel(g, 1) / 8, ndimage.sobel(g, 0) / 8
     gm = np.hypot(gx, gy)
@@ -633,6 +640,7 @@ def _edge_var(g, sigma0=1.0, q=0.8, min_step=2.0):
     gmr = np.hypot(ndimage.sobel(r, 1) / 8, ndimage.sobel(r, 0) / 8)
     thr = np.maximum(ndimage.uniform_filter(ndimage.maximum_filter(gm, 15), 15) * (1 - q), min_step / 4)
     edge = (gm >= thr) & (gm >= ndimage.maximum_filter(gm, 3) - 1e-9)
+    if min_contrast > 0: edge &= (ndimage.maximum_filter(g, 7) - ndimage.minimum_filter(g, 7)) >= min_contrast
     R = gm / np.maximum(gmr, 1e-9)
     return np.where(edge & (R > 1.0001), sigma0 ** 2 / np.maximum(R ** 2 - 1, 1e-6), np.nan)
 

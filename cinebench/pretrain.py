@@ -476,6 +476,8 @@ def pretrain_cli(argv:list=None) -> int:
     ap.add_argument('--synth', help='a SynthCine folder to mix in (captions are replaced by a neutral one)')
     ap.add_argument('--moves', nargs='+', default=list(MOVES), choices=list(MOVES),
                     help='camera movements in the training clips; changing them on resume starts a curriculum stage')
+    ap.add_argument('--delta', type=float, default=0.0, help='codec: later latent frames hold DELTA x (frame - frame 0), '
+                    'a motion residual (0: plain packing, as the shipped model)')
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--no-progress', action='store_true')
     ap.add_argument('--ship', action='store_true', help="copy OUT/pipeline into the package's embedded model and exit")
     a = ap.parse_args(argv)
@@ -485,7 +487,8 @@ def pretrain_cli(argv:list=None) -> int:
         if a.size % 4: raise ValueError(f"--size {a.size}: expected a multiple of 4")
         r = pretrain(a.out, seed=a.seed, steps=a.steps, batch=a.batch, lr=a.lr, frames=a.frames, size=a.size,
                      shift=a.shift, eval_every=a.eval_every, ckpt_minutes=a.ckpt_minutes, max_minutes=a.max_minutes,
-                     synth=a.synth, threads=a.threads, progress=not a.no_progress, moves=a.moves)
+                     synth=a.synth, threads=a.threads, progress=not a.no_progress, moves=a.moves,
+                     model=dict(pack_delta=a.delta) if a.delta else None)
     except (ValueError, FileNotFoundError) as e:
         print(f"cinebench pretrain: error: {e}", file=sys.stderr); return 2
     print(json.dumps(r))

@@ -65,6 +65,9 @@ def test_defocus_and_focus_fit():
     b = im.copy(); b[:, 112:] = ndimage.gaussian_filter(im.astype(np.float32), (2, 2, 0))[:, 112:].round().astype(np.uint8)
     m = defocus(b, grid=(2, 2))
     assert np.nanmean(m[:, 1]) > 1.2 and np.nanmean(m[:, 0]) < 0.6
+    # 8-bit banding in a smooth, strongly defocused area is not an edge (it used to read as "sharp")
+    ramp = np.repeat(np.linspace(60, 90, 256)[None], 144, 0)[..., None].repeat(3, -1).round().astype(np.uint8)
+    assert np.isnan(defocus(ramp, grid=(1, 2))).all()
     z = np.array([1.0, 2.0, 4.0, 8.0, 16.0]); s = 3.0 * np.abs(1 / z - 1 / 4.0)
     zf, k = fit_focus(s, z)
     assert abs(zf - 4.0) / 4.0 < 0.05 and abs(k - 3.0) < 0.2
@@ -78,6 +81,17 @@ def test_motion_blur_grows_with_exposure(ast):
         return np.clip(np.stack(out), 0, 255).round().astype(np.uint8)
     b = [motion_blur(clip(e), fps=24) for e in (0.0, 0.5, 1.0)]
     assert b[0].blur < b[1].blur < b[2].blur and np.isfinite(b[2].shutter)
+
+
+def test_motion_blur_nan_without_fine_detail():
+    "A picture with no fine detail (heavily smoothed) cannot show motion blur: nan, with the detail measure that says why."
+    from scipy import ndimage
+    img = photo('coffee')[100:244, 100:356].astype(np.float32)
+    def clip(im):
+        return np.clip(np.stack([ndimage.shift(im, (0, -6 * t, 0), order=1, mode='mirror') for t in range(4)]), 0, 255).round().astype(np.uint8)
+    sharp, smooth = motion_blur(clip(img), fps=24), motion_blur(clip(ndimage.gaussian_filter(img, (3, 3, 0))), fps=24)
+    assert np.isfinite(sharp.blur) and sharp.detail >= 100
+    assert np.isnan(smooth.blur) and np.isnan(smooth.shutter) and smooth.detail < 100 and smooth.speed > 3
 
 
 def test_cli(tmp_path, ast, capsys):
