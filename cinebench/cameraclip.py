@@ -346,21 +346,10 @@ CameraCLIP.save_pretrained, CameraCLIP.from_pretrained = save_pretrained, from_p
 def read_metadata(data_dir, # a dataset folder with metadata.jsonl
                   need_files:bool=True # skip records whose clip is missing
                  ) -> list:
-    "Records of `metadata.jsonl` with their clip present; skipped lines are reported on stderr."
-    d = Path(data_dir); f = d/'metadata.jsonl'
-    if not f.exists(): raise FileNotFoundError(f"{d}: no metadata.jsonl (a dataset folder holds clips and metadata.jsonl)")
-    recs, skipped = [], []
-    for i, line in enumerate(f.read_text().splitlines(), 1):
-        if not line.strip(): continue
-        try: r = json.loads(line)
-        except json.JSONDecodeError as e: skipped.append(f"line {i}: not JSON ({e.msg})"); continue
-        if not isinstance(r, dict) or 'file_name' not in r: skipped.append(f"line {i}: no file_name"); continue
-        if need_files and not (d/r['file_name']).exists(): skipped.append(f"line {i}: {r['file_name']} missing"); continue
-        if not (r.get('text') or all(r.get(g) for g in GROUPS)): skipped.append(f"line {i}: neither text nor framing/angle/movement"); continue
-        recs.append(r)
-    if skipped: print(f"{f}: skipped {len(skipped)} record(s), e.g. {skipped[:3]}", file=sys.stderr)
-    if not recs: raise ValueError(f"{f}: no usable records")
-    return recs
+    "Records of `metadata.jsonl` with their clip present and a caption or all three labels; skipped lines are reported on stderr."
+    from cinebench.io import read_metadata as _read
+    usable = lambda r: None if (r.get('text') or all(r.get(g) for g in GROUPS)) else 'neither text nor framing/angle/movement'
+    return _read(data_dir, strict=False, need_files=need_files, check=usable)
 
 def clip_labels(r:dict):
     "The record's `ShotLabels` when it has all three groups (valid keys), else None."

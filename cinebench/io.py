@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['VideoError', 'write_video', 'video_info', 'iter_frames', 'read_video', 'iter_thumbs', 'frame_pts', 'frame_times',
-           'read_frames', 'read_frames_at']
+           'read_frames', 'read_frames_at', 'DataError', 'read_metadata']
 
 # %% ../nbs/02_io.ipynb #e6b3f362
 import os, math, uuid, warnings
@@ -309,3 +309,39 @@ def read_frames_at(path, # a video file
     idx = np.searchsorted(ft, t + 1e-9, side='right') - 1
     if (idx < 0).any(): raise ValueError(f"{path}: time {float(t[idx < 0][0])} s is before the first frame ({ft[0]:.3f} s)")
     return read_frames(path, idx, size=size, format=format)
+
+# %% ../nbs/02_io.ipynb #ad9affd4
+class DataError(ValueError):
+    "A dataset that cannot be used: missing file or field, bad value."
+
+def read_metadata(folder, # a dataset folder holding metadata.jsonl
+                  required=('file_name',), # fields every record needs, each a non-empty string
+                  strict:bool=True, # True: a bad line raises DataError (file:line, field); False: skip it and report
+                  need_files:bool=False, # also require each record's clip to exist in the folder
+                  check=None, # optional callable(record) -> None if usable, else the reason (a string)
+                  report=None, # where skipped lines are reported (default sys.stderr)
+                 ) -> list:
+    "The records of `folder/metadata.jsonl`, checked; see the strict and lenient modes above."
+    import json, sys
+    d = Path(folder); f = d/'metadata.jsonl'
+    if not f.is_file(): raise DataError(f"{d}: no metadata.jsonl; expected a videofolder dataset (clips + metadata.jsonl)")
+    recs, skipped = [], []
+    def why(r):
+        if not isinstance(r, dict): return f"not a JSON object (got {type(r).__name__})"
+        for k in required:
+            if not isinstance(r.get(k), str) or not r[k]: return f"field {k!r} missing or not a non-empty string (got {r.get(k)!r})"
+        if need_files and not (d/r['file_name']).is_file(): return f"clip {r['file_name']!r} not found in {d}"
+        return check(r) if check else None
+    with open(f, encoding='utf-8') as fh:
+        for i, line in enumerate(fh, 1):
+            if not line.strip(): continue
+            try: r = json.loads(line); bad = why(r)
+            except json.JSONDecodeError as e: r, bad = None, f"not valid JSON ({e.msg})"
+            if bad is None: recs.append(r); continue
+            if strict: raise DataError(f"{f}:{i}: {bad}")
+            skipped.append(f"line {i}: {bad}")
+    if skipped:
+        print(f"{f}: skipped {len(skipped)} record(s): " + '; '.join(skipped[:3]) + (' ...' if len(skipped) > 3 else ''),
+              file=report or sys.stderr)
+    if not recs: raise DataError(f"{f}: no usable records" + (f" ({len(skipped)} skipped)" if skipped else ''))
+    return recs

@@ -15,12 +15,11 @@ from .backbone import (fit_image, load_pipeline, embedded_settings, WAN_PIPELINE
                                 tiny_wan_pipeline)
 
 # %% auto #0
-__all__ = ['LORA_TARGETS', 'DEMO_PHOTOS', 'LORA_FILE', 'lora_targets', 'lora_config', 'add_lora', 'DataError', 'read_metadata',
-           'TrainItem', 'pick_bucket', 'make_items', 'item_pixels', 'item_first_frame', 'write_demo_dataset',
-           'bundled_photo', 'Encoder', 'item_key', 'LatentCache', 'BucketBatchSampler', 'ClipDataModule',
-           'training_sigmas', 'flow_matching_loss', 'LoraFinetune', 'lora_state_dict', 'save_lora', 'model_card',
-           'trainer', 'transformer_probe', 'train_lora', 'train_lora_cli', 'train_camera_loras',
-           'train_camera_loras_cli']
+__all__ = ['LORA_TARGETS', 'DEMO_PHOTOS', 'LORA_FILE', 'lora_targets', 'lora_config', 'add_lora', 'read_metadata', 'TrainItem',
+           'pick_bucket', 'make_items', 'item_pixels', 'item_first_frame', 'write_demo_dataset', 'bundled_photo',
+           'Encoder', 'item_key', 'LatentCache', 'BucketBatchSampler', 'ClipDataModule', 'training_sigmas',
+           'flow_matching_loss', 'LoraFinetune', 'lora_state_dict', 'save_lora', 'model_card', 'trainer',
+           'transformer_probe', 'train_lora', 'train_lora_cli', 'train_camera_loras', 'train_camera_loras_cli']
 
 # %% ../nbs/10_lora.ipynb #fcda2dc4
 LORA_TARGETS = {
@@ -75,26 +74,13 @@ def add_lora(transformer, # a diffusers transformer (PeftAdapterMixin)
     return stats
 
 # %% ../nbs/10_lora.ipynb #e7c0ca5b
-class DataError(ValueError):
-    "A dataset that cannot be used: missing file or field, bad value."
+from .io import DataError # a dataset that cannot be used (shared by every reader of metadata.jsonl)
 
 def read_metadata(folder # a dataset folder with metadata.jsonl
                  ) -> list:
-    "Records of `folder/metadata.jsonl` (videofolder convention); each needs `file_name` and `text`."
-    folder = Path(folder)
-    f = folder/'metadata.jsonl'
-    if not f.is_file(): raise DataError(f"{folder}: no metadata.jsonl; expected a videofolder dataset (clips + metadata.jsonl)")
-    out = []
-    for i, line in enumerate(f.read_text().splitlines(), 1):
-        if not line.strip(): continue
-        try: r = json.loads(line)
-        except json.JSONDecodeError as e: raise DataError(f"{f}:{i}: not valid JSON ({e})") from None
-        for k in ('file_name', 'text'):
-            if not isinstance(r.get(k), str) or not r[k]:
-                raise DataError(f"{f}:{i}: field {k!r} missing or not a non-empty string (got {r.get(k)!r})")
-        out.append(r)
-    if not out: raise DataError(f"{f}: no records")
-    return out
+    "Records of `folder/metadata.jsonl` (videofolder convention), strictly checked: each needs `file_name` and `text`."
+    from cinebench.io import read_metadata as _read
+    return _read(folder, required=('file_name', 'text'))
 
 @dataclass
 class TrainItem:

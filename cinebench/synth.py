@@ -1016,10 +1016,9 @@ def synth(n:int, # number of clips
     return out
 
 def read_metadata(folder) -> list:
-    "The records of a dataset folder's metadata.jsonl."
-    p = Path(folder) / 'metadata.jsonl'
-    if not p.exists(): raise FileNotFoundError(f"{p}: no metadata.jsonl (expected a videofolder dataset)")
-    return [json.loads(l) for l in p.read_text().splitlines() if l.strip()]
+    "The records of a dataset folder's metadata.jsonl (strict: a bad line raises `cinebench.io.DataError` naming file:line)."
+    from cinebench.io import read_metadata as _read
+    return _read(folder)
 
 # %% ../nbs/01_synth.ipynb #21a1ee69
 def _words(v:list) -> list:
