@@ -14,8 +14,8 @@ from .metrics import EmbeddingDrift, FunctionFeatures, FVD
 
 # %% auto #0
 __all__ = ['HELDOUT_PHOTOS', 'thumb_features', 'default_embedder', 'DriftMonitor', 'plot_drift', 'read_prompts',
-           'upsample_for_motion', 'temporal_consistency', 'validate', 'write_report', 'camera_lora_acceptance',
-           'plot_acceptance', 'look_transfer', 'validate_cli']
+           'temporal_consistency', 'validate', 'write_report', 'camera_lora_acceptance', 'plot_acceptance',
+           'look_transfer', 'validate_cli']
 
 # %% ../nbs/10a_drift.ipynb #70d256ce
 def thumb_features(videos # uint8 (B,T,H,W,3)
@@ -150,11 +150,6 @@ def read_prompts(src) -> list:
     if not ents: raise ValueError("empty prompt set")
     return ents
 
-def upsample_for_motion(video:np.ndarray, min_side:int=128) -> np.ndarray:
-    "Nearest-neighbour upsampling so the short side is at least `min_side` (camera_motion works on 32-px blocks)."
-    k = max(1, math.ceil(min_side/min(video.shape[1:3])))
-    return np.repeat(np.repeat(video, k, 1), k, 2) if k > 1 else video
-
 def temporal_consistency(video:np.ndarray) -> float:
     "Mean PSNR (dB) between consecutive frames."
     v = video.astype(np.float64)
@@ -195,7 +190,7 @@ def validate(prompts, # prompt entries or a file (see `read_prompts`)
     for e, s in tqdm(jobs, desc='validate: generate', disable=not progress):
         v = generate(e['text'], image=e.get('image'), lora=lora, pipe=pipe, steps=steps, seed=s, frames=frames, size=size,
                      guidance=guidance, progress=False)
-        m = camera_motion(upsample_for_motion(v))
+        m = camera_motion(v) # small frames are fitted directly (`cinebench.measure.fit_direct`)
         rows.append(dict(text=e['text'], image=str(e.get('image')), seed=s, movement=e.get('movement'), label=m.label,
                          confidence=round(float(m.confidence), 3), consistency_db=round(temporal_consistency(v), 2)))
         vids.append(v)
@@ -295,7 +290,7 @@ def camera_lora_acceptance(patterns:list, # movement keys; the LoRA of each is f
         for s in tqdm(range(n), desc=f"{lora[0] if lora else 'base'}", disable=not progress, leave=False):
             im, cap = imgs[s % len(imgs)]
             v = generate(cap, image=im, lora=lora, pipe=pipe, seed=s, steps=steps, progress=False)
-            out.append(camera_motion(upsample_for_motion(v)).label)
+            out.append(camera_motion(v).label)
         return out
     base_labels = labels([])
     res = {}
@@ -359,8 +354,8 @@ def look_transfer(lora, # LoRA spec NAME_OR_PATH[:WEIGHT]
         res['look_error_ratio'] = res['look_error_lora']/max(res['look_error_base'], 1e-12)
         res['fd_ratio'] = res['fd_lora']/max(res['fd_base'], 1e-12)
         res['colour_fd_ratio'] = res['colour_fd_lora']/max(res['colour_fd_base'], 1e-12)
-        lb = [camera_motion(upsample_for_motion(v)).label for v in sets['base']]
-        ll = [camera_motion(upsample_for_motion(v)).label for v in sets['lora']]
+        lb = [camera_motion(v).label for v in sets['base']]
+        ll = [camera_motion(v).label for v in sets['lora']]
         res['same_camera_label'] = float(np.mean([a == b for a, b in zip(lb, ll)]))
         res['labels_base'] = {k: lb.count(k) for k in sorted(set(lb))}; res['labels_lora'] = {k: ll.count(k) for k in sorted(set(ll))}
         m = EmbeddingDrift(n_permutations=100); m.update(f(sets['base']), f(sets['lora']))

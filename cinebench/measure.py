@@ -13,12 +13,12 @@ from scipy import ndimage
 from .taxonomy import movement_from_direction, MOTION_AXES
 
 # %% auto #0
-__all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'WINDOW_GAIN', 'PHOTOS', 'MOTION_CLASSES', 'SPEED_RANGE', 'CONDITIONS',
-           'M_RGB2XYZ', 'M_XYZ2RGB', 'luma_small', 'block_shifts', 'fit_similarity', 'fit_rotating_camera',
-           'CameraMotion', 'camera_motion', 'render_planes', 'virtual_camera', 'photo', 'motion_testset', 'confusion',
-           'planck_xy', 'planck_rgb', 'cct', 'mccamy', 'to_linear', 'from_linear', 'relight', 'illuminant',
-           'color_temperature', 'blur_length', 'MotionBlur', 'motion_blur', 'defocus_calibration', 'defocus',
-           'fit_focus', 'motion_cli']
+__all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'WINDOW_GAIN', 'DIRECT_BELOW', 'PHOTOS', 'MOTION_CLASSES',
+           'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB', 'luma_small', 'block_shifts', 'fit_similarity',
+           'fit_rotating_camera', 'fit_direct', 'CameraMotion', 'camera_motion', 'render_planes', 'virtual_camera',
+           'photo', 'motion_testset', 'confusion', 'planck_xy', 'planck_rgb', 'cct', 'mccamy', 'to_linear',
+           'from_linear', 'relight', 'illuminant', 'color_temperature', 'blur_length', 'MotionBlur', 'motion_blur',
+           'defocus_calibration', 'defocus', 'fit_focus', 'motion_cli']
 
 # %% ../nbs/06_measure.ipynb #d821d0e1
 WORK_SIZE = (128, 72) # analysis size (W, H) the frames are reduced to, by an integer factor
@@ -161,6 +161,38 @@ def fit_rotating_camera(d, # complex (T,N) block displacements
     m = np.einsum('nki,ti->tnk', A, p)
     return p[:, 0] + 1j * p[:, 1], p[:, 2] + 1j * p[:, 3], m[..., 0] + 1j * m[..., 1]
 
+# %% ../nbs/06_measure.ipynb #a24697c4
+DIRECT_BELOW = 64 # analysis frames smaller than this on their short side are fitted directly (`fit_direct`)
+
+def _fit_pair(a, b, iters:int=30, border:int=2):
+    "Similarity `(t, c, quality)` with b((1+c) z + t) ≈ a(z), z from the frame centre, by Gauss–Newton on all pixels."
+    h, w = a.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    x, y = xx + .5 - w / 2, yy + .5 - h / 2
+    by, bx = np.gradient(b)
+    p = np.zeros(4) # tx, ty, Re c, Im c
+    m = np.zeros((h, w), bool); m[border:h - border, border:w - border] = True
+    for _ in range(iters):
+        X = (1 + p[2]) * x - p[3] * y + p[0] + w / 2 - .5; Y = (1 + p[2]) * y + p[3] * x + p[1] + h / 2 - .5
+        ok = m & (X >= 0) & (X <= w - 1) & (Y >= 0) & (Y <= h - 1)
+        if ok.sum() < 16: return 0j, 0j, 0.0
+        bw, gx, gy = (ndimage.map_coordinates(q, [Y, X], order=1, mode='nearest') for q in (b, bx, by))
+        r = (bw - a)[ok]
+        J = np.stack([gx, gy, gx * x + gy * y, gy * x - gx * y], -1)[ok]
+        dp = np.linalg.lstsq(J, -r, rcond=None)[0]
+        p += dp
+        if np.abs(dp).max() < 1e-4: break
+    q = 1 - min(1.0, float(np.sqrt(np.mean(r ** 2)) / max(float(np.std(a[ok])), 1e-6)))
+    return complex(p[0], p[1]), complex(p[2], p[3]), q
+
+def fit_direct(g, # float32 (T,h,w) analysis frames
+               sigma:float=0.8 # smoothing before the fit (px)
+              ) -> tuple:
+    "Per frame pair: translation t (complex px/frame), scale-rotation c (complex) and fit quality (0..1), fitted to the pixels."
+    s = np.stack([ndimage.gaussian_filter(f.astype(np.float64), sigma) for f in g]) if sigma else g.astype(np.float64)
+    out = [_fit_pair(s[i], s[i + 1]) for i in range(len(s) - 1)]
+    return tuple(np.array([o[k] for o in out]) for k in range(3))
+
 # %% ../nbs/06_measure.ipynb #e6ff6253
 @dataclass
 class CameraMotion:
@@ -275,25 +307,30 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
                   hfov:float=50, # nominal horizontal field of view (degrees), for the keystone of pans and tilts
                   thr:float=0.3, # inlier distance of the robust fit, analysis pixels
                   size=WORK_SIZE, # analysis size (W, H) the frames are reduced to (by an integer factor)
+                  method:str='auto', # 'blocks', 'direct' (`fit_direct`), or 'auto': direct below DIRECT_BELOW px
                  ) -> CameraMotion:
     "Estimate a clip's camera motion: pan, tilt, zoom, roll (per frame, camera-centric), parallax, a movement label and a confidence."
     x = _load_small(video) if isinstance(video, (str, Path)) else video
     x = _check_video(x, str(video) if isinstance(video, (str, Path)) else 'video')
     g, _ = luma_small(x, size)
     T, h, w = g.shape
-    B, S = _block_for(h, w)
-    d, pk, z = block_shifts(g, B, S)
-    t, c, wi = fit_similarity(d, pk, z, thr=thr, B=B)
+    if method not in ('auto', 'blocks', 'direct'): raise ValueError(f"method={method!r}: expected 'auto', 'blocks' or 'direct'")
+    direct = method == 'direct' or (method == 'auto' and min(h, w) < DIRECT_BELOW)
     rho = math.sqrt((w * w + h * h) / 12) # RMS distance of a pixel from the centre
-    t, c, m = fit_rotating_camera(d, wi, z, w / 2 / math.tan(math.radians(hfov / 2)))
+    if direct: t, c, inl = fit_direct(g)
+    else:
+        B, S = _block_for(h, w)
+        d, pk, z = block_shifts(g, B, S)
+        t, c, wi = fit_similarity(d, pk, z, thr=thr, B=B)
+        t, c, m = fit_rotating_camera(d, wi, z, w / 2 / math.tan(math.radians(hfov / 2)))
+        inl = wi.sum(1) / np.maximum(pk.sum(1), 1e-9)
     one = 1 + c
-    pf = {'pan': -t.real / w, 'tilt': t.imag / h, 'zoom': np.log(np.abs(one)), 'roll': -np.degrees(np.angle(one)),
-          'inliers': wi.sum(1) / np.maximum(pk.sum(1), 1e-9)}
+    pf = {'pan': -t.real / w, 'tilt': t.imag / h, 'zoom': np.log(np.abs(one)), 'roll': -np.degrees(np.angle(one)), 'inliers': inl}
     clip = {k: _trim_mean(pf[k]) for k in ('pan', 'tilt', 'zoom', 'roll')}
     scale = {'pan': 1.0, 'tilt': h / w, 'zoom': rho / w, 'roll': math.radians(1) * rho / w}
     sp = {k: abs(clip[k]) * scale[k] for k in scale}
-    par_z = _zoom_parallax(g, t, c, blk=B, stp=S)
-    par_t = _pan_parallax(d, m, pk, t)
+    par_z = float('nan') if direct else _zoom_parallax(g, t, c, blk=B, stp=S) # parallax needs local motion
+    par_t = float('nan') if direct else _pan_parallax(d, m, pk, t)
     def decide(vals, spd):
         a = max(spd, key=spd.get)
         if spd[a] < static_threshold: return 'static'

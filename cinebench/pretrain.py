@@ -15,9 +15,9 @@ from .backbone import (tiny_wan_components, PackVAE, EMBEDDED, embedded_settings
 # %% auto #0
 __all__ = ['TRAIN_PHOTOS', 'HELDOUT_PHOTOS', 'MOVES', 'MODEL', 'SAMPLE_PHOTO', 'load_photo', 'camera_clip', 'ClipSource',
            'embedded_pipeline', 'to_pixels', 'Conditioner', 'training_inputs', 'shifted_sigmas', 'flow_loss',
-           'heldout_clips', 'psnr', 'content_kept', 'upsample', 'coherent_motion', 'gate', 'sample_metrics',
-           'save_checkpoint', 'load_checkpoint', 'export_pipeline', 'evaluate', 'pretrain', 'learning_curve',
-           'plot_learning_curve', 'contact_sheet', 'ship', 'pretrain_cli']
+           'heldout_clips', 'psnr', 'content_kept', 'coherent_motion', 'gate', 'sample_metrics', 'save_checkpoint',
+           'load_checkpoint', 'export_pipeline', 'evaluate', 'pretrain', 'learning_curve', 'plot_learning_curve',
+           'contact_sheet', 'ship', 'pretrain_cli']
 
 # %% ../nbs/09a_pretrain.ipynb #8d455318
 TRAIN_PHOTOS = {
@@ -213,16 +213,10 @@ def content_kept(video:np.ndarray, sigma:float=2.0) -> float:
     b = np.stack([gaussian_filter(f.astype(np.float64), (sigma, sigma, 0)) for f in video])
     return float(np.mean([psnr(b[t], b[0]) for t in range(1, len(b))]))
 
-def upsample(video:np.ndarray, k:int=4) -> np.ndarray:
-    "Bicubic k-times upsampling of uint8 (T,H,W,3) frames (nearest-neighbour blocks would lock phase correlation to the pixel grid)."
-    x = torch.from_numpy(np.ascontiguousarray(video)).permute(0, 3, 1, 2).float()
-    y = F.interpolate(x, scale_factor=k, mode='bicubic', align_corners=False).clamp(0, 255).round().byte()
-    return y.permute(0, 2, 3, 1).numpy()
-
 def coherent_motion(video:np.ndarray, min_confidence:float=0.5) -> tuple:
-    "`(coherent, label, confidence)` by `cinebench.measure.camera_motion` on the clip upsampled 4x (bicubic)."
+    "`(coherent, label, confidence)` by `cinebench.measure.camera_motion` (32-px clips are fitted directly to the pixels)."
     from cinebench.measure import camera_motion
-    m = camera_motion(upsample(video, 4))
+    m = camera_motion(video)
     return (m.label != 'static' and m.confidence >= min_confidence), m.label, float(m.confidence)
 
 @torch.no_grad()

@@ -104,3 +104,15 @@ def test_cli(tmp_path, ast, capsys):
     out = subprocess.run([sys.executable, '-c', 'import sys; from cinebench.cli import main; sys.exit(main())', 'motion', str(p)],
                          capture_output=True, text=True)
     assert out.returncode == 0 and 'tilt_down' in out.stdout, out.stderr
+
+
+def test_small_clips_fitted_directly():
+    "32x32 clips (the embedded model's size) are fitted to the pixels: every movement read right, with confidence."
+    from cinebench.pretrain import camera_clip, load_photo, MOVES
+    im = load_photo('coffee'); rng = np.random.default_rng(3)
+    for mv in MOVES:
+        m = camera_motion(camera_clip(im, mv, 9, 32, rng))
+        assert m.label == mv and m.confidence >= 0.5 and np.isnan(m.parallax), (mv, m.label, m.confidence)
+    still = np.repeat(camera_clip(im, 'pan_left', 1, 32, rng), 9, 0)
+    assert camera_motion(still).label == 'static'
+    with pytest.raises(ValueError, match='method'): camera_motion(still, method='blockz')
