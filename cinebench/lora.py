@@ -291,6 +291,8 @@ class Encoder:
                first:torch.Tensor=None, # (B,3,H,W) conditioning images in [-1,1] (default frame 0)
               ) -> dict:
         "Encoder outputs for a batch: `z`, `text`, and for image-to-video `cond` and `image`."
+        if self.image_to_video and first is not None: # the clip starts at its conditioning image, as a generated one does
+            pixels = torch.cat([first[:, :, None].to(pixels), pixels[:, :, 1:]], 2) # (matters for a codec that stores frames relative to frame 0)
         out = dict(z=self._latents(pixels))
         te = self.pipe.encode_prompt(list(captions), do_classifier_free_guidance=False, max_sequence_length=self.L,
                                      device=self.device)[0]
