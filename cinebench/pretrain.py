@@ -15,9 +15,9 @@ from .backbone import (tiny_wan_components, PackVAE, EMBEDDED, embedded_settings
 # %% auto #0
 __all__ = ['TRAIN_PHOTOS', 'HELDOUT_PHOTOS', 'MOVES', 'MODEL', 'SAMPLE_PHOTO', 'load_photo', 'camera_clip', 'ClipSource',
            'embedded_pipeline', 'to_pixels', 'Conditioner', 'training_inputs', 'shifted_sigmas', 'flow_loss',
-           'heldout_clips', 'psnr', 'content_kept', 'coherent_motion', 'gate', 'sample_metrics', 'save_checkpoint',
-           'load_checkpoint', 'export_pipeline', 'evaluate', 'pretrain', 'learning_curve', 'plot_learning_curve',
-           'contact_sheet', 'ship', 'pretrain_cli']
+           'noise_block_sums', 'couple_noise', 'noise_movement', 'heldout_clips', 'psnr', 'content_kept',
+           'coherent_motion', 'gate', 'sample_metrics', 'save_checkpoint', 'load_checkpoint', 'export_pipeline',
+           'evaluate', 'pretrain', 'learning_curve', 'plot_learning_curve', 'contact_sheet', 'ship', 'pretrain_cli']
 
 # %% ../nbs/09a_pretrain.ipynb #8d455318
 TRAIN_PHOTOS = {
@@ -189,6 +189,35 @@ def flow_loss(transformer, z, cond, text, image, sigma, noise):
     v = transformer(torch.cat([zt, cond], 1), sigma*1000, text, image, return_dict=False)[0]
     return (v[:, :, 1:] - (noise - z)[:, :, 1:]).pow(2).mean()
 
+# %% ../nbs/09a_pretrain.ipynb #1858d188
+def noise_block_sums(noise:torch.Tensor, # (B, C, n, h, w) noise latents, n >= 2
+                     k:int=len(MOVES)) -> torch.Tensor:
+    "(B, k) standardised sums of k equal channel blocks of latent frame 1 (i.i.d. N(0,1) for Gaussian noise)."
+    B, C = noise.shape[:2]
+    if C % k: raise ValueError(f"couple_noise: {C} channels do not split into {k} equal blocks")
+    x = noise[:, :, 1].reshape(B, k, -1)
+    return x.sum(-1) / math.sqrt(x.shape[-1])
+
+def couple_noise(noise:torch.Tensor, # (B, C, n, h, w) Gaussian noise latents
+                 movements:list, # movement of each clip
+                 moves=MOVES, # the movements that own a block, in block order; others keep their noise
+                ) -> torch.Tensor:
+    "Noise whose largest channel-block sum (latent frame 1) is the block of each clip's movement; N(0, I) overall."
+    out = noise.clone(); k = len(moves)
+    s = noise_block_sums(noise, k)
+    for i, m in enumerate(movements):
+        if m not in moves: continue
+        a, b = int(s[i].argmax()), moves.index(m)
+        if a == b: continue
+        x = out[i, :, 1].reshape(k, -1, *out.shape[-2:]).clone()
+        x[[a, b]] = x[[b, a]]
+        out[i, :, 1] = x.reshape(out.shape[1], *out.shape[-2:])
+    return out
+
+def noise_movement(noise:torch.Tensor, moves=MOVES) -> list:
+    "The movement each noise latent stands for under `couple_noise` (the block with the largest sum)."
+    return [moves[int(j)] for j in noise_block_sums(noise, len(moves)).argmax(1)]
+
 # %% ../nbs/09a_pretrain.ipynb #c8c1f9d5
 def heldout_clips(frames:int=9, size:int=32, per_photo:int=8, seed:int=1234, photos:dict=None) -> tuple:
     "Evaluation clips over held-out photographs: `(clips, captions, movements)`, movements cycling through MOVES."
@@ -322,6 +351,7 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
              synth:str=None, threads:int=1, progress:bool=True, model:dict=None,
              do_eval:bool=True, # measure on held-out clips (tests turn it off)
              moves=MOVES, # camera movements in the training clips (a curriculum stage may narrow them)
+             couple:bool=False, # couple each clip's noise to its movement (`couple_noise`); needs all of MOVES
             ) -> dict:
     "Train the embedded tiny Wan2.1 I2V model; resumable; returns the last evaluation."
     import copy, signal
@@ -341,6 +371,8 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
     opt = torch.optim.AdamW(tr.parameters(), lr=lr, betas=(0.9, 0.99), weight_decay=0.0)
     settings = dict(seed=seed, steps=steps, batch=batch, lr=lr, warmup=warmup, frames=frames, size=size, shift=shift,
                     ema_decay=ema_decay, synth=synth, moves=list(moves), model={**MODEL, **(model or {})})
+    if couple: settings['couple_noise'] = True
+    if couple and set(moves) != set(MOVES): raise ValueError("couple=True needs all of MOVES (the noise stays N(0, I) only if every block's movement is trained equally often)")
     step, elapsed, stages = 0, 0.0, []
     if (out/'ckpt'/'state.json').is_file():
         st = load_checkpoint(out/'ckpt', tr, ema, opt); step, elapsed = st['step'], st.get('elapsed', 0.0)
@@ -373,10 +405,11 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
     bar = tqdm(total=steps, initial=step, disable=not progress, desc='pretrain', dynamic_ncols=True)
     try:
         while step < steps and not stop['flag']:
-            clips, caps, _ = src.batch(batch, seed=[seed, step])
+            clips, caps, mvs = src.batch(batch, seed=[seed, step])
             z, cond = training_inputs(pipe.vae, clips)
             g = torch.Generator().manual_seed(seed*1_000_003 + step)
             sigma = shifted_sigmas(batch, shift, g); noise = torch.randn(z.shape, generator=g)
+            if couple: noise = couple_noise(noise, mvs)
             for gr in opt.param_groups: gr['lr'] = lr*min(1.0, (step + 1)/warmup)
             loss = flow_loss(tr, z, cond, cnd.text(caps), cnd.image(clips[:, 0]), sigma, noise)
             opt.zero_grad(set_to_none=True); loss.backward()
@@ -472,6 +505,7 @@ def pretrain_cli(argv:list=None) -> int:
                     help='camera movements in the training clips; changing them on resume starts a curriculum stage')
     ap.add_argument('--delta', type=float, default=0.0, help='codec: later latent frames hold DELTA x (frame - frame 0), '
                     'a motion residual (0: plain packing, as the shipped model)')
+    ap.add_argument('--couple-noise', action='store_true', help="couple each clip's noise to its movement (see couple_noise)")
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--no-progress', action='store_true')
     ap.add_argument('--ship', action='store_true', help="copy OUT/pipeline into the package's embedded model and exit")
     a = ap.parse_args(argv)
@@ -482,7 +516,7 @@ def pretrain_cli(argv:list=None) -> int:
         r = pretrain(a.out, seed=a.seed, steps=a.steps, batch=a.batch, lr=a.lr, frames=a.frames, size=a.size,
                      shift=a.shift, eval_every=a.eval_every, ckpt_minutes=a.ckpt_minutes, max_minutes=a.max_minutes,
                      synth=a.synth, threads=a.threads, progress=not a.no_progress, moves=a.moves,
-                     model=dict(pack_delta=a.delta) if a.delta else None)
+                     model=dict(pack_delta=a.delta) if a.delta else None, couple=a.couple_noise)
     except (ValueError, FileNotFoundError) as e:
         print(f"cinebench pretrain: error: {e}", file=sys.stderr); return 2
     print(json.dumps(r))
