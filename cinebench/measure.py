@@ -667,17 +667,23 @@ def motion_blur(video, # a video file or uint8 frames (T,H,W,3), T >= 2
     return MotionBlur(L * f, e, e / fps if fps else float('nan'), sp * f, cst, n, det)
 
 # %% ../nbs/06_measure.ipynb #ebc98838
-def _edge_var(g, sigma0=1.0, q=0.8, min_step=2.0,
-              min_contrast:float=5.0, # an edge spans at least this many levels within 7 px (8-bit banding does not)
-             ):
-    "Raw σ² (px²) at edge pixels of a float image (NaN elsewhere), by the re-blur gradient ratio."
-    gx, gy = ndimage.sobel(g, 1) / 8, ndimage.sobel(g, 0) / 8
-    gm = np.hypot(gx, gy)
-    r = ndimage.gaussian_filter(g, sigma0)
-    gmr = np.hypot(ndimage.sobel(r, 1) / 8, ndimage.sobel(r, 0) / 8)
+def _edges(g, q=0.8, min_step=2.0,
+           min_contrast:float=5.0, # an edge spans at least this many levels within 7 px (8-bit banding does not)
+          ) -> tuple:
+    "`(gradient magnitude, edge mask)` of a float image: local maxima of the gradient in the top part of their neighbourhood."
+    gm = np.hypot(ndimage.sobel(g, 1) / 8, ndimage.sobel(g, 0) / 8)
     thr = np.maximum(ndimage.uniform_filter(ndimage.maximum_filter(gm, 15), 15) * (1 - q), min_step / 4)
     edge = (gm >= thr) & (gm >= ndimage.maximum_filter(gm, 3) - 1e-9)
     if min_contrast > 0: edge &= (ndimage.maximum_filter(g, 7) - ndimage.minimum_filter(g, 7)) >= min_contrast
+    return gm, edge
+
+def _edge_var(g, sigma0=1.0, q=0.8, min_step=2.0, min_contrast:float=5.0,
+              edges=None, # `_edges(g)` when already computed (it does not depend on the probe)
+             ):
+    "Raw σ² (px²) at edge pixels of a float image (NaN elsewhere), by the re-blur gradient ratio."
+    gm, edge = edges if edges is not None else _edges(g, q, min_step, min_contrast)
+    r = ndimage.gaussian_filter(g, sigma0)
+    gmr = np.hypot(ndimage.sobel(r, 1) / 8, ndimage.sobel(r, 0) / 8)
     R = gm / np.maximum(gmr, 1e-9)
     return np.where(edge & (R > 1.0001), sigma0 ** 2 / np.maximum(R ** 2 - 1, 1e-6), np.nan)
 
@@ -707,9 +713,10 @@ def defocus(video, # a video file, uint8 frames (T,H,W,3) or an image (H,W,3)
     if x.dtype != np.uint8 or x.ndim != 4 or x.shape[-1] != 3:
         raise ValueError(f"defocus: got shape {x.shape} dtype {x.dtype}; expected uint8 (T,H,W,3) or (H,W,3)")
     fr = [f[..., 1].astype(np.float32) for f in x[:: max(1, len(x) // 4)]]
+    es = [_edges(f) for f in fr] # shared by both probes
     out = []
     for s0 in (1.0, 3.0):
-        v = np.stack([_edge_var(f, s0) for f in fr])
+        v = np.stack([_edge_var(f, s0, edges=e) for f, e in zip(fr, es)])
         H, W = v.shape[1:]
         o = np.full(grid, np.nan)
         for i in range(grid[0]):

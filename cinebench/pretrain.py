@@ -504,7 +504,7 @@ def pretrain_cli(argv:list=None) -> int:
     ap.add_argument('--moves', nargs='+', default=list(MOVES), choices=list(MOVES),
                     help='camera movements in the training clips; changing them on resume starts a curriculum stage')
     ap.add_argument('--delta', type=float, default=0.0, help='codec: later latent frames hold DELTA x (frame - frame 0), '
-                    'a motion residual (0: plain packing, as the shipped model)')
+                    'a motion residual (0: plain packing; the shipped model uses 2)')
     ap.add_argument('--couple-noise', action='store_true', help="couple each clip's noise to its movement (see couple_noise)")
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--no-progress', action='store_true')
     ap.add_argument('--ship', action='store_true', help="copy OUT/pipeline into the package's embedded model and exit")
