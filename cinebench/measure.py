@@ -254,8 +254,9 @@ def _warp_to(ge, a, b, h, w):
 def _zoom_parallax(g, t, c, pk_min:float=0.15, across:float=0.5, noise:float=0.3, thr:float=0.5, cap:float=1.0, blk:int=BLOCK, stp:int=STRIDE,
                    max_zoom:float=0.15, min_valid:float=0.95):
     """Parallax of a zoom-like motion over long baselines: ~0 for a zoom, large for a dolly.
-    Over segments of a few frames (`_segments`) the chained camera model is undone (the later frame is warped back),
-    the blocks are matched again and a robust similarity takes out what the chained fits missed: what is left is the depth-dependent part of the motion, accumulated over the
+    Over segments of a few frames (`_segments`) the chained camera model is undone (the wider view is warped onto the
+    narrower one, so that every block of the reference is seen in both: warping a zoomed-in frame back onto a wider one
+    left only the centre blocks, which barely move, and most dolly-ins read as zooms), the blocks are matched again and a robust similarity takes out what the chained fits missed: what is left is the depth-dependent part of the motion, accumulated over the
     segment, so it stands well above the matching noise. A rigid scene leaves residuals that are radial and in the
     direction of the zoom-like motion for nearer layers (at most the motion itself against it, for farther ones);
     the parallax is the radial residual energy of such blocks (minus the tangential, a noise estimate) over the
@@ -268,8 +269,10 @@ def _zoom_parallax(g, t, c, pk_min:float=0.15, across:float=0.5, noise:float=0.3
     num = den = 0.0
     for s, e in _segments(A, B, w, max_zoom):
         a = A[e] / A[s]; b = B[e] - a * B[s]
-        we, inside = _warp_to(g[e], a, b, h, w)
-        d, pk, _ = block_shifts(np.stack([g[s], we]), blk, stp)
+        ref, mov = g[s], g[e]
+        if abs(a) > 1: ref, mov, a, b = g[e], g[s], 1 / a, -b / a # zooming in: the later frame is the narrower view
+        we, inside = _warp_to(mov, a, b, h, w)
+        d, pk, _ = block_shifts(np.stack([ref, we]), blk, stp)
         valid = np.take(inside.reshape(-1), cc['idx']).mean((1, 2)) > min_valid
         wt = pk[0] * valid * ok * (pk[0] >= pk_min)
         t2, c2, _ = fit_similarity(d, wt[None], z, thr=thr, B=blk) # what the chained per-frame fits missed
