@@ -12,13 +12,14 @@ from safetensors.torch import save_file, load_file
 from .taxonomy import ShotLabels, GROUPS, paraphrase, parse_caption, valid_keys, LABELS, caption
 
 # %% auto #0
-__all__ = ['DEFAULT_CONFIG', 'MINILM_PACKAGE', 'ASSET_DIR', 'COMBO_ID', 'BANK_VARIANTS', 'REAL_PHOTOS', 'REAL_MOVEMENTS',
-           'minilm_path', 'TemporalPool', 'CameraCLIP', 'load_clip_frames', 'encode_video', 'encode_text', 'score',
-           'embedded_path', 'save_pretrained', 'from_pretrained', 'read_metadata', 'clip_labels', 'clip_subject',
-           'split_by_scene', 'clip_cache', 'ClipDataset', 'definition_caption', 'caption_pool', 'clip_loss',
-           'ClipDataModule', 'CameraCLIPModule', 'train_clip', 'retrieval_metrics', 'heldout_captions', 'evaluate',
-           'classify', 'confusion', 'plot_confusion', 'retrain_text_tower', 'virtual_camera_clip', 'real_photo_clips',
-           'real_footage_check', 'retrieve_cli', 'train_clip_cli']
+__all__ = ['DEFAULT_CONFIG', 'MINILM_PACKAGE', 'MOTION_FEATURES', 'ASSET_DIR', 'COMBO_ID', 'BANK_VARIANTS', 'REAL_PHOTOS',
+           'REAL_MOVEMENTS', 'minilm_path', 'motion_features', 'TemporalPool', 'CameraCLIP', 'load_clip_frames',
+           'encode_video', 'encode_text', 'score', 'embedded_path', 'save_pretrained', 'from_pretrained',
+           'read_metadata', 'clip_labels', 'clip_subject', 'split_by_scene', 'clip_cache', 'motion_cache',
+           'ClipDataset', 'definition_caption', 'caption_pool', 'clip_loss', 'ClipDataModule', 'CameraCLIPModule',
+           'train_clip', 'retrieval_metrics', 'heldout_captions', 'evaluate', 'classify', 'confusion', 'plot_confusion',
+           'retrain_text_tower', 'virtual_camera_clip', 'real_photo_clips', 'real_footage_check', 'retrieve_cli',
+           'train_clip_cli']
 
 # %% ../nbs/11_cameraclip.ipynb #b303c560
 DEFAULT_CONFIG = dict(
@@ -26,7 +27,12 @@ DEFAULT_CONFIG = dict(
     image_size=64, frames=4, patch_size=16, width=96, layers=3, heads=4, embed_dim=128,
     video_input='pairs', # 'pairs': frame t with its difference to frame t+T/2 (6 channels); 'frames': RGB frames
     pooling='mean', # 'mean' over time (the paper's choice) or 'temporal' (a small transformer over time)
-    text='minilm', # 'minilm' (frozen all-MiniLM-L6-v2 + trained projection), 'scratch' (CLIP text tower), 'clip'
+    text='minilm', # 'minilm' (frozen all-MiniLM-L6-v2 + trained projection), 'minilm_lora' (all-MiniLM-L6-v2 tuned
+                   # through LoRA adapters; only the adapters and the projection are saved), 'scratch' (CLIP text tower), 'clip'
+    text_lora_rank=16, # text='minilm_lora': LoRA rank on MiniLM's attention and feed-forward layers
+    motion='none', # 'camera': classical camera-motion features of the clip (`cinebench.measure.camera_motion`, direct
+                   # fit) go through a small MLP and are added to the video embedding
+    motion_scale=(0.1, 0.1, 0.1, 5.0, 1.0), # the features (pan, tilt, zoom, roll over the clip, confidence) are divided by these
     stem='none', # 'conv': a small convolutional stem (stride 4) before the CLIP image tower (a hybrid ViT)
     stem_channels=64, # channels of the conv stem's output, the image tower's input channels
     text_width=128, text_layers=4, text_heads=4, max_text_len=48,
@@ -44,6 +50,19 @@ def minilm_path() -> Path:
     p = Path(g.__file__).resolve().parent/'model'
     if not (p/'model.safetensors').exists(): raise FileNotFoundError(f"{p}/model.safetensors is missing; reinstall {MINILM_PACKAGE}")
     return p
+
+MOTION_FEATURES = ('pan', 'tilt', 'zoom', 'roll', 'confidence')
+
+def motion_features(videos # uint8 clips (B,T,H,W,3), T >= 2
+                   ) -> np.ndarray:
+    "Classical camera-motion features per clip, float32 (B, 5): pan, tilt, zoom, roll over the whole clip (`camera_motion`'s per-frame values x (T-1), direct fit) and its confidence."
+    from cinebench.measure import camera_motion
+    x = videos.numpy() if torch.is_tensor(videos) else np.asarray(videos)
+    out = np.zeros((len(x), len(MOTION_FEATURES)), np.float32)
+    for i, v in enumerate(x):
+        r = camera_motion(np.ascontiguousarray(v), method='direct'); n = len(v) - 1
+        out[i] = [r.pan * n, r.tilt * n, r.zoom * n, r.roll * n, r.confidence]
+    return out
 
 def _load_tokenizer(path):
     "A tokenizer from a local folder only."
@@ -108,7 +127,7 @@ class CameraCLIP(nn.Module):
         bad = [k for k in c if k not in DEFAULT_CONFIG and k not in ('train', 'train_scenes')]
         if bad: raise ValueError(f"unknown CameraCLIP config key(s) {bad}; valid: {', '.join(DEFAULT_CONFIG)}")
         for k, ok in (('text_init', ('random', 'minilm_words')), ('layout', ('cameraclip', 'clip')), ('video_input', ('pairs', 'frames')), ('pooling', ('mean', 'temporal')), ('stem', ('none', 'conv')),
-                      ('text', ('minilm', 'scratch', 'clip'))):
+                      ('text', ('minilm', 'minilm_lora', 'scratch', 'clip')), ('motion', ('none', 'camera'))):
             if c[k] not in ok: raise ValueError(f"config {k}={c[k]!r}; expected one of {ok}")
         self.config = c
         torch.manual_seed(seed)
@@ -130,20 +149,30 @@ class CameraCLIP(nn.Module):
                 cin, w = 6 if c['video_input'] == 'pairs' else 3, c['stem_channels']
                 self.stem = nn.Sequential(nn.Conv2d(cin, w // 2, 3, 2, 1), nn.GroupNorm(8, w // 2), nn.GELU(),
                                           nn.Conv2d(w // 2, w, 3, 2, 1), nn.GroupNorm(8, w), nn.GELU(), nn.Conv2d(w, w, 1))
-            self.tokenizer = _load_tokenizer(minilm_path()) if c['text'] in ('minilm', 'scratch') else None
+            self.tokenizer = _load_tokenizer(minilm_path()) if c['text'] in ('minilm', 'minilm_lora', 'scratch') else None
         steps = c['frames'] // 2 if c['video_input'] == 'pairs' else c['frames']
         self.pool = TemporalPool(c['embed_dim'], steps, c['pooling'] == 'temporal')
-        if c['text'] == 'minilm':
+        if c['text'] in ('minilm', 'minilm_lora'):
             from transformers import AutoModel
             from transformers.utils import logging as hf_logging
             bar = hf_logging.is_progress_bar_enabled(); hf_logging.disable_progress_bar()
             try: m = AutoModel.from_pretrained(str(minilm_path()), local_files_only=True, use_safetensors=True)
             finally:
                 if bar: hf_logging.enable_progress_bar()
-            m.requires_grad_(False).eval()
-            object.__setattr__(self, 'sentence_encoder', m)  # frozen and not part of the saved state
             d = m.config.hidden_size
-            self.text_head = nn.Sequential(nn.Linear(d, 512), nn.GELU(), nn.Linear(512, c['embed_dim']))
+            if c['text'] == 'minilm':
+                m.requires_grad_(False).eval()
+                object.__setattr__(self, 'sentence_encoder', m)  # frozen and not part of the saved state
+                self.text_head = nn.Sequential(nn.Linear(d, 512), nn.GELU(), nn.Linear(512, c['embed_dim']))
+            else: # LoRA adapters on every attention and feed-forward projection; the base weights stay frozen
+                from peft import LoraConfig, get_peft_model
+                r = int(c['text_lora_rank'])
+                self.text_encoder = get_peft_model(m, LoraConfig(r=r, lora_alpha=r, lora_dropout=0.1, target_modules=['query', 'key', 'value', 'dense']))
+                self.text_head = nn.Linear(d, c['embed_dim'])
+        if c['motion'] == 'camera':
+            if len(c['motion_scale']) != len(MOTION_FEATURES):
+                raise ValueError(f"motion_scale: expected {len(MOTION_FEATURES)} values ({', '.join(MOTION_FEATURES)}), got {list(c['motion_scale'])}")
+            self.motion_head = nn.Sequential(nn.Linear(len(MOTION_FEATURES), 128), nn.GELU(), nn.Linear(128, c['embed_dim']))
         # training-only linear probes (framing 5, angle 5, movement 17) on the video embedding; see `group_weight`
         self.group_heads = nn.ModuleDict({g: nn.Linear(c['embed_dim'], len(valid_keys(g, extended=True))) for g in GROUPS})
         self._text_cache = {}
@@ -196,8 +225,10 @@ def _prep(self, x):
     x = x.reshape(B, T, 3, S, S) / 255.
     return (x - self.pixel_mean) / self.pixel_std if c['layout'] == 'clip' else x * 2 - 1
 
-def _video_features(self, x):
-    "Normalised float (B,T,3,S,S) -> unnormalised video embeddings (B, D)."
+def _video_features(self, x, # normalised float (B,T,3,S,S) from `_prep`
+                    phi=None # motion='camera': the clips' `motion_features` (B, 5); False: the image part alone
+                   ):
+    "Normalised frames (and motion features) -> unnormalised video embeddings (B, D)."
     B, T = x.shape[:2]
     if self.config['video_input'] == 'pairs':
         k = T // 2; a, b = x[:, :k], x[:, k:2 * k]
@@ -207,7 +238,14 @@ def _video_features(self, x):
     if self.config.get('stem', 'none') == 'conv': x = self.stem(x)
     f = self.clip.get_image_features(pixel_values=x)
     f = getattr(f, 'pooler_output', f)  # transformers 5 may return an output object
-    return self.pool(f.view(B, K, -1))
+    out = self.pool(f.view(B, K, -1))
+    return out if self.config.get('motion', 'none') == 'none' or phi is False else out + _motion_embedding(self, phi, out)
+
+def _motion_embedding(self, phi, like):
+    if phi is None: raise ValueError("this CameraCLIP has motion='camera': pass the clips' motion_features as phi")
+    phi = torch.as_tensor(phi, dtype=like.dtype, device=like.device)
+    if phi.shape != (len(like), len(MOTION_FEATURES)): raise ValueError(f"phi: expected shape ({len(like)}, {len(MOTION_FEATURES)}), got {tuple(phi.shape)}")
+    return self.motion_head(phi / torch.as_tensor(self.config['motion_scale'], dtype=like.dtype, device=like.device))
 
 CameraCLIP._prep, CameraCLIP.video_features = _prep, _video_features
 
@@ -241,6 +279,12 @@ def _text_features(self, texts):
     texts = _check_texts(texts)
     c = self.config
     if c['text'] == 'minilm': return self.text_head(_sentence_embeddings(self, texts).to(self.text_head[0].weight.device))
+    if c['text'] == 'minilm_lora': # mean of token states, as sentence-transformers pools all-MiniLM-L6-v2
+        tok = self.tokenizer(texts, padding=True, truncation=True, max_length=64, return_tensors='pt')
+        tok = {k: v.to(self.text_head.weight.device) for k, v in tok.items()}
+        h = self.text_encoder(**tok).last_hidden_state
+        m = tok['attention_mask'].unsqueeze(-1).to(h.dtype)
+        return self.text_head((h * m).sum(1) / m.sum(1))
     L = c['max_text_len'] if c['text'] == 'scratch' else self.clip.config.text_config.max_position_embeddings
     tok = self.tokenizer(texts, padding=True, truncation=True, max_length=L, return_tensors='pt')
     tok = {k: v.to(self.clip.logit_scale.device) for k, v in tok.items() if k in ('input_ids', 'attention_mask')}
@@ -255,13 +299,15 @@ def encode_video(self, videos, # uint8 (B,T,H,W,3) array/tensor, or a list of vi
                  batch_size:int=64 # clips per forward pass
                 ) -> torch.Tensor:
     "Unit-norm video embeddings (B, D)."
-    c = self.config
-    x = _as_video_batch(videos, c['frames'], c['image_size'])
+    c = self.config; motion = c.get('motion', 'none') == 'camera'
+    x = _as_video_batch(videos, max(c['frames'], 8) if motion else c['frames'], c['image_size']) # motion is read from 8 frames of a file
     if c['video_input'] == 'pairs' and c['layout'] == 'cameraclip' and x.shape[1] < 2:
         raise ValueError(f"videos: video_input='pairs' needs at least 2 frames per clip, got {x.shape[1]}")
     was = self.training; self.eval()
     dev = self.clip.logit_scale.device
-    out = torch.cat([self.video_features(self._prep(x[i:i + batch_size].to(dev))) for i in range(0, len(x), batch_size)])
+    phi = motion_features(x) if motion else None
+    out = torch.cat([self.video_features(self._prep(x[i:i + batch_size].to(dev)), None if phi is None else phi[i:i + batch_size])
+                     for i in range(0, len(x), batch_size)])
     self.train(was)
     return F.normalize(out, dim=-1)
 
@@ -293,8 +339,10 @@ def embedded_path() -> Path:
     from importlib.resources import files
     return Path(str(files('cinebench')/'assets'/'cameraclip'))
 
+def _frozen_base(k:str) -> bool: return k.startswith('text_encoder.') and 'lora_' not in k # MiniLM's own weights: from its package
+
 def _state(self):
-    return {k: v.detach().contiguous() for k, v in self.state_dict().items()}
+    return {k: v.detach().contiguous() for k, v in self.state_dict().items() if not _frozen_base(k)}
 
 def save_pretrained(self, path, # output folder
                     extra:dict=None, # more config entries to record (e.g. training setup)
@@ -328,7 +376,7 @@ def from_pretrained(cls, path=None, # a CameraCLIP folder, a Hugging Face CLIP f
         m = cls({k: v for k, v in cfg.items()})
         sd = load_file(str(w))
         missing, unexpected = m.load_state_dict(sd, strict=False)
-        missing = [k for k in missing if not k.startswith('group_heads.')] # training-only probes may be absent
+        missing = [k for k in missing if not k.startswith('group_heads.') and not _frozen_base(k)] # training-only probes may be absent
         if strict and (missing or unexpected):
             raise ValueError(f"{w}: weights do not match cameraclip.json: missing {missing[:5]}, unexpected {unexpected[:5]}")
         return m.eval()
@@ -392,6 +440,19 @@ def clip_cache(data_dir, # dataset folder
         a.flush(); del a
         os.replace(tmp, f)
     return np.load(f, mmap_mode='r')
+
+def motion_cache(data_dir, # dataset folder
+                 records:list=None, frames:int=8, size:int=64) -> np.ndarray:
+    "`motion_features` of every clip of `clip_cache(data_dir, records, frames, size)`, float32 (N, 5), computed once (tqdm) and reused."
+    from tqdm.auto import tqdm
+    d = Path(data_dir); records = read_metadata(d) if records is None else records
+    clips = clip_cache(d, records, frames, size)
+    key = hashlib.sha1('\n'.join(r['file_name'] for r in records).encode()).hexdigest()[:12]
+    f = d/'.cameraclip_cache'/f"motion_{frames}x{size}_{key}.npy"
+    if not f.exists():
+        phi = np.concatenate([motion_features(clips[i:i + 64]) for i in tqdm(range(0, len(clips), 64), desc=f'camera motion of {d.name}', leave=False)])
+        tmp = f.parent/f"{f.stem}.{os.getpid()}.tmp.npy"; np.save(tmp, phi); os.replace(tmp, f)
+    return np.load(f)
 
 # %% ../nbs/11_cameraclip.ipynb #acfd0064
 _REVERSE = {'pan_left': 'pan_right', 'tilt_up': 'tilt_down', 'zoom_in': 'zoom_out', 'dolly_in': 'dolly_out', 'roll_cw': 'roll_ccw',
@@ -517,7 +578,8 @@ class CameraCLIPModule(L.LightningModule):
     def training_step(self, batch, i):
         x, texts, keys = batch
         m = self.model
-        v = F.normalize(m.video_features(m._prep(x)), dim=-1)
+        phi = motion_features(x) if m.config.get('motion', 'none') == 'camera' else None # read from the augmented clips
+        v = F.normalize(m.video_features(m._prep(x), phi), dim=-1)
         t = F.normalize(m.text_features(texts), dim=-1)
         loss = clip_loss(v, t, m.logit_scale, keys if self.positives == 'labels' else None)
         self.log('infonce', loss, prog_bar=True)
@@ -744,39 +806,57 @@ def _drop_words(t:str, p:float, rng) -> str:
     w = t.split(); keep = [x for x in w if rng.random() >= p]
     return ' '.join(keep if len(keep) >= 3 else w)
 
-def retrain_text_tower(model:CameraCLIP, # a trained model; its video tower is kept frozen
+def retrain_text_tower(model:CameraCLIP, # a trained model; its image tower is kept frozen
                        clips, # uint8 training clips (N,T,H,W,3)
                        records:list, # their records
-                       text:str='scratch', # 'scratch' or 'minilm'
+                       text:str='scratch', # 'scratch', 'minilm' or 'minilm_lora'
                        steps:int=300, batch_size:int=64, lr:float=2e-3, bank_weight:float=1.0, seed:int=0,
                        pool_size:int=4, # captions per label combination (train wording)
                        definitions:int=0, # definition captions per label combination
                        text_config:dict=None, # overrides for the text tower, e.g. {'text_width': 64, 'text_layers': 2}
                        word_dropout:float=0.0, # drop each word of a training caption with this probability (text augmentation)
+                       motion:str='none', # 'camera': also train a motion head on `phi` (classical camera-motion features)
+                       phi=None, # motion='camera': `motion_features` of `clips` (N, 5), e.g. from `motion_cache`
+                       bank_size:int=None, # caption-bank combinations per step (None: all 275); the batch's own are always in
                        progress:bool=True) -> CameraCLIP:
-    "A copy of `model` with a freshly trained text tower of the given kind (video embeddings frozen)."
+    "A copy of `model` with a text tower of the given kind (and a motion head) trained against its frozen image tower; fresh, or continued when `model` already has that kind."
     from tqdm.auto import tqdm
-    c = {k: v for k, v in model.config.items() if k in DEFAULT_CONFIG} | {'text': text} | (text_config or {})
+    c = {k: v for k, v in model.config.items() if k in DEFAULT_CONFIG} | {'text': text, 'motion': motion} | (text_config or {})
+    if motion == 'camera' and (phi is None or len(phi) != len(clips)):
+        raise ValueError(f"motion='camera' needs phi, the motion_features of the {len(clips)} clips, got {None if phi is None else len(phi)}")
     new = CameraCLIP(c, seed)
     keep = ('clip.vision_model.', 'clip.visual_projection.', 'pool.', 'group_heads.')
-    new.load_state_dict({k: v for k, v in model.state_dict().items() if k.startswith(keep)}, strict=False)
-    V = model.encode_video(clips)
+    same = all(model.config.get(k) == c.get(k) for k in ('text', 'motion', 'text_lora_rank', 'text_width', 'text_layers'))
+    new.load_state_dict({k: v for k, v in _state(model).items() if same or k.startswith(keep)}, strict=False) # same kind: continue it
+    with torch.no_grad(): # the image tower's pooled embeddings, once (unnormalised when a motion head is added to them)
+        model.eval()
+        V = torch.cat([model.video_features(model._prep(torch.from_numpy(np.asarray(clips[i:i + 256]))), False)
+                       for i in range(0, len(clips), 256)])
+    if motion != 'camera': V = F.normalize(V, dim=-1)
+    phi = None if phi is None else torch.as_tensor(np.asarray(phi), dtype=torch.float32)
     pl = CameraCLIPModule(model=new, bank_weight=bank_weight, seed=seed)
     ds = ClipDataset(clips, records, 'train', augment=False, seed=seed)
     ds.pool = caption_pool(ds.subjects, pool_size, 'train', seed, definitions); pl.use_pool(ds.pool)
     ps = [p for n, p in new.named_parameters() if not n.startswith(keep) and p.requires_grad]
     opt = torch.optim.AdamW(ps, lr=lr, weight_decay=0.05)
     rng = np.random.default_rng(seed); new.train()
-    for step in tqdm(range(steps), disable=not progress, desc=f'text tower {text}'):
+    for step in tqdm(range(steps), disable=not progress, desc=f'text tower {text}' + (' + motion head' if motion == 'camera' else '')):
         idx = rng.choice(len(ds), batch_size, replace=False)
         ds.epoch = step; items = [ds[i] for i in idx]
         texts, keys = [t for _, t, _ in items], torch.tensor([k for _, _, k in items])
         if word_dropout: texts = [_drop_words(t, word_dropout, rng) for t in texts]
-        v = V[idx]; t = F.normalize(new.text_features(texts), dim=-1)
+        v = F.normalize(V[idx] + _motion_embedding(new, phi[idx], V[idx]), dim=-1) if motion == 'camera' else V[idx]
+        t = F.normalize(new.text_features(texts), dim=-1)
         loss = clip_loss(v, t, new.logit_scale, keys)
         j = step % BANK_VARIANTS
-        bt = F.normalize(new.text_features([b[j] for b in pl.bank_texts]), dim=-1)
         tgt = pl.bank_index[keys.clamp(min=0)]
+        cols = torch.arange(len(pl.bank_texts))
+        if bank_size and bank_size < len(cols): # a random part of the bank, with every combination of the batch
+            own = tgt[tgt >= 0].unique()
+            rest = torch.from_numpy(rng.permutation(np.setdiff1d(cols.numpy(), own.numpy()))[:max(0, bank_size - len(own))])
+            cols = torch.cat([own, rest]); pos = torch.full((len(pl.bank_texts),), -100, dtype=torch.long); pos[cols] = torch.arange(len(cols))
+            tgt = torch.where(tgt >= 0, pos[tgt.clamp(min=0)], tgt)
+        bt = F.normalize(new.text_features([pl.bank_texts[b][j] for b in cols.tolist()]), dim=-1)
         loss = loss + bank_weight * F.cross_entropy(new.logit_scale.exp().clamp(max=100) * v @ bt.T, tgt, ignore_index=-100)
         opt.zero_grad(); loss.backward(); opt.step()
         with torch.no_grad(): new.clip.logit_scale.clamp_(0, math.log(100))
@@ -929,7 +1009,10 @@ def train_clip_cli(argv:list=None) -> int:
     p.add_argument('--layers', type=int, default=3); p.add_argument('--embed-dim', type=int, default=128)
     p.add_argument('--video-input', default='pairs', choices=['pairs', 'frames'])
     p.add_argument('--pooling', default='mean', choices=['mean', 'temporal'])
-    p.add_argument('--text', default='minilm', choices=['minilm', 'scratch'])
+    p.add_argument('--text', default='minilm', choices=['minilm', 'minilm_lora', 'scratch'])
+    p.add_argument('--text-lora-rank', type=int, default=16, help="text='minilm_lora': LoRA rank")
+    p.add_argument('--motion', default='none', choices=['none', 'camera'], help="'camera': add classical camera-motion features to the video embedding")
+    p.add_argument('--bank-size', type=int, default=None, help='with --text-from: caption-bank combinations per step (default: all)')
     p.add_argument('--positives', default='labels', choices=['labels', 'instance'])
     p.add_argument('--no-augment', action='store_true'); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--bank-weight', type=float, default=1.0, help='weight of the caption-bank term (0: in-batch InfoNCE only)')
@@ -953,20 +1036,24 @@ def train_clip_cli(argv:list=None) -> int:
     if a.text_from:
         try:
             base = CameraCLIP.from_pretrained(a.text_from)
-            recs, clips = [], []
+            recs, clips, phi = [], [], []
+            nf = max(8, base.config['frames']) if a.motion == 'camera' else base.config['frames'] # motion is read from 8 frames
             for d in a.data:
-                r = read_metadata(d); recs += r; clips.append(np.asarray(clip_cache(d, r, base.config['frames'], base.config['image_size'])))
-            tc = dict(text_width=a.text_width, text_layers=a.text_layers, text_heads=max(1, a.text_width // 32), text_init=a.text_init)
+                r = read_metadata(d); recs += r; clips.append(np.asarray(clip_cache(d, r, nf, base.config['image_size'])))
+                if a.motion == 'camera': phi.append(motion_cache(d, r, nf, base.config['image_size']))
+            tc = dict(text_width=a.text_width, text_layers=a.text_layers, text_heads=max(1, a.text_width // 32), text_init=a.text_init,
+                      text_lora_rank=a.text_lora_rank)
             m = retrain_text_tower(base, np.concatenate(clips), recs, a.text, a.steps, a.batch_size, a.lr, a.bank_weight, a.seed,
-                                   a.pool_size, a.definitions, tc, a.word_dropout)
+                                   a.pool_size, a.definitions, tc, a.word_dropout, a.motion, np.concatenate(phi) if phi else None, a.bank_size)
         except (FileNotFoundError, ValueError) as e:
             print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
         m.save_pretrained(a.out, half=a.half, extra={'train': {**base.config.get('train', {}), 'text_stage': dict(text_from=str(a.text_from), data=a.data,
-                          clips=len(recs), text=a.text, steps=a.steps, batch_size=a.batch_size, lr=a.lr, word_dropout=a.word_dropout, **tc)},
+                          clips=len(recs), text=a.text, steps=a.steps, batch_size=a.batch_size, lr=a.lr, word_dropout=a.word_dropout,
+                          definitions=a.definitions, motion=a.motion, bank_size=a.bank_size, **tc)},
                           'train_scenes': sorted(set(base.config.get('train_scenes') or []) | {str(r.get('scene', r['file_name'])) for r in recs})})
         print(f"saved {a.out}"); return 0
     cfg = dict(frames=a.frames, image_size=a.size, patch_size=a.patch, width=a.width, layers=a.layers, heads=a.heads, embed_dim=a.embed_dim,
-               video_input=a.video_input, pooling=a.pooling, text=a.text, stem=a.stem)
+               video_input=a.video_input, pooling=a.pooling, text=a.text, stem=a.stem, motion=a.motion, text_lora_rank=a.text_lora_rank)
     try:
         train_clip(a.data, a.out, cfg, a.steps, a.batch_size, a.lr, a.warmup, a.heldout_frac, a.positives, not a.no_augment, a.seed,
                    a.bank_weight, a.group_weight, a.pool_size, a.definitions, a.ckpt_every, not a.no_resume, a.eval_data, a.eval_every, a.max_minutes)

@@ -157,3 +157,33 @@ def test_text_init_minilm_words():
     w = m.clip.text_model.embeddings.token_embedding.weight
     assert not w.requires_grad and w.shape == (30522, 32)
     with pytest.raises(ValueError, match='text_init'): CameraCLIP({'text_init': 'glove'})
+
+def test_minilm_lora_and_motion_features(toy, tmp_path):
+    "LoRA-tuned MiniLM text tower + classical camera-motion features: signs, save/load of adapters only, bad input, --text-from."
+    from cinebench.cameraclip import motion_features, MOTION_FEATURES, train_clip_cli
+    from skimage import data
+    photo = data.astronaut()
+    right, left = (virtual_camera_clip(photo, m, 8, 64) for m in ('pan_right', 'pan_left'))
+    phi = motion_features(np.stack([right, left]))
+    assert phi.shape == (2, len(MOTION_FEATURES)) and phi[0, 0] > 0 > phi[1, 0] # camera-centric: pan right > 0
+    cfg = {**TINY, 'text': 'minilm_lora', 'text_lora_rank': 4, 'motion': 'camera'}
+    m = CameraCLIP(cfg, seed=1)
+    with torch.no_grad(): m.motion_head[-1].weight.normal_() # an untrained head starts near zero; make the features count
+    v = np.stack([right, left])
+    e = m.encode_video(v)
+    assert e.shape == (2, 16) and not torch.allclose(e[0], e[1], atol=1e-3)
+    m.save_pretrained(tmp_path/'h')
+    from safetensors import safe_open
+    with safe_open(str(tmp_path/'h'/'model.safetensors'), 'pt') as f: keys = list(f.keys())
+    assert any('lora_' in k for k in keys) and not [k for k in keys if k.startswith('text_encoder.') and 'lora_' not in k]
+    m2 = CameraCLIP.from_pretrained(tmp_path/'h')
+    assert torch.allclose(m.score(v, ['a pan right', 'a still shot']), m2.score(v, ['a pan right', 'a still shot']), atol=1e-5)
+    with pytest.raises(ValueError, match='motion_scale'): CameraCLIP({**TINY, 'motion': 'camera', 'motion_scale': [1, 2]})
+    with pytest.raises(ValueError, match='motion'): CameraCLIP({**TINY, 'motion': 'flow'})
+    with pytest.raises(ValueError, match='phi'): m.video_features(m._prep(torch.from_numpy(v)), np.zeros((2, 3)))
+    base = CameraCLIP({**TINY, 'text': 'scratch', 'text_width': 32, 'text_layers': 1, 'text_heads': 1}); base.save_pretrained(tmp_path/'b')
+    assert train_clip_cli(['--data', str(toy), '--out', str(tmp_path/'t'), '--text-from', str(tmp_path/'b'), '--text', 'minilm_lora',
+                           '--text-lora-rank', '4', '--motion', 'camera', '--steps', '2', '--batch-size', '4', '--bank-size', '8']) == 0
+    t = CameraCLIP.from_pretrained(tmp_path/'t')
+    assert t.config['motion'] == 'camera' and t.config['train']['text_stage']['motion'] == 'camera'
+    assert t.encode_video(v).shape == (2, 16)
