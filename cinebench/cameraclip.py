@@ -13,13 +13,13 @@ from .taxonomy import ShotLabels, GROUPS, paraphrase, parse_caption, valid_keys,
 
 # %% auto #0
 __all__ = ['DEFAULT_CONFIG', 'MINILM_PACKAGE', 'MOTION_FEATURES', 'ASSET_DIR', 'COMBO_ID', 'BANK_VARIANTS', 'REAL_PHOTOS',
-           'REAL_MOVEMENTS', 'minilm_path', 'motion_features', 'TemporalPool', 'CameraCLIP', 'load_clip_frames',
-           'encode_video', 'encode_text', 'score', 'embedded_path', 'save_pretrained', 'from_pretrained',
-           'read_metadata', 'clip_labels', 'clip_subject', 'split_by_scene', 'clip_cache', 'motion_cache',
-           'ClipDataset', 'definition_caption', 'caption_pool', 'clip_loss', 'ClipDataModule', 'CameraCLIPModule',
-           'train_clip', 'retrieval_metrics', 'heldout_captions', 'evaluate', 'classify', 'confusion', 'plot_confusion',
-           'retrain_text_tower', 'virtual_camera_clip', 'real_photo_clips', 'real_footage_check', 'retrieve_cli',
-           'train_clip_cli']
+           'REAL_MOVEMENTS', 'minilm_path', 'motion_features', 'input_frames', 'TemporalPool', 'CameraCLIP',
+           'load_clip_frames', 'encode_video', 'encode_text', 'score', 'embedded_path', 'save_pretrained',
+           'from_pretrained', 'read_metadata', 'clip_labels', 'clip_subject', 'split_by_scene', 'clip_cache',
+           'motion_cache', 'ClipDataset', 'definition_caption', 'caption_pool', 'clip_loss', 'ClipDataModule',
+           'CameraCLIPModule', 'train_clip', 'retrieval_metrics', 'heldout_captions', 'evaluate', 'classify',
+           'confusion', 'plot_confusion', 'retrain_text_tower', 'virtual_camera_clip', 'real_photo_clips',
+           'real_footage_check', 'retrieve_cli', 'train_clip_cli']
 
 # %% ../nbs/11_cameraclip.ipynb #b303c560
 DEFAULT_CONFIG = dict(
@@ -63,6 +63,10 @@ def motion_features(videos # uint8 clips (B,T,H,W,3), T >= 2
         r = camera_motion(np.ascontiguousarray(v), method='direct'); n = len(v) - 1
         out[i] = [r.pan * n, r.tilt * n, r.zoom * n, r.roll * n, r.confidence]
     return out
+
+def input_frames(config:dict) -> int:
+    "Frames to read per clip for a model of this config: its `frames`, or at least 8 when camera motion is read from them."
+    return max(config.get('frames', DEFAULT_CONFIG['frames']), 8) if config.get('motion', 'none') == 'camera' else config.get('frames', DEFAULT_CONFIG['frames'])
 
 def _load_tokenizer(path):
     "A tokenizer from a local folder only."
@@ -300,7 +304,7 @@ def encode_video(self, videos, # uint8 (B,T,H,W,3) array/tensor, or a list of vi
                 ) -> torch.Tensor:
     "Unit-norm video embeddings (B, D)."
     c = self.config; motion = c.get('motion', 'none') == 'camera'
-    x = _as_video_batch(videos, max(c['frames'], 8) if motion else c['frames'], c['image_size']) # motion is read from 8 frames of a file
+    x = _as_video_batch(videos, input_frames(c), c['image_size'])
     if c['video_input'] == 'pairs' and c['layout'] == 'cameraclip' and x.shape[1] < 2:
         raise ValueError(f"videos: video_input='pairs' needs at least 2 frames per clip, got {x.shape[1]}")
     was = self.training; self.eval()
@@ -674,7 +678,7 @@ def train_clip(data, # dataset folder(s) with metadata.jsonl
         model = CameraCLIP.from_pretrained(out).train()
         if (out/'optimizer.safetensors').exists(): opt_state = out/'optimizer.safetensors'
         print(f"resuming {out} at step {step0}", file=sys.stderr)
-    dm = ClipDataModule(data, (config or {}).get('frames', DEFAULT_CONFIG['frames']) if model is None else model.config['frames'],
+    dm = ClipDataModule(data, input_frames(config or {}) if model is None else input_frames(model.config),
                         (config or {}).get('image_size', DEFAULT_CONFIG['image_size']) if model is None else model.config['image_size'],
                         batch_size, heldout_frac, augment, seed)
     dm.setup()
@@ -688,7 +692,7 @@ def train_clip(data, # dataset folder(s) with metadata.jsonl
              'train_scenes': dm.train_scenes if len(dm.train_scenes) <= 20000 else []}
     ev = None
     if eval_data is not None and eval_every:
-        er = read_metadata(eval_data); ec = clip_cache(eval_data, er, pl.model.config['frames'], pl.model.config['image_size'])
+        er = read_metadata(eval_data); ec = clip_cache(eval_data, er, input_frames(pl.model.config), pl.model.config['image_size'])
         n = min(300, len(er))
         ev = lambda m: {k: v for k, v in evaluate(m, ec[:n], er[:n], seed=seed, groups=False).items() if k in ('t2v_R@1', 't2v_R@1_instance')}
     cb = _Checkpoint(out, ckpt_every, batch_size, extra, opt_state, ev, eval_every)
@@ -826,7 +830,8 @@ def retrain_text_tower(model:CameraCLIP, # a trained model; its image tower is k
         raise ValueError(f"motion='camera' needs phi, the motion_features of the {len(clips)} clips, got {None if phi is None else len(phi)}")
     new = CameraCLIP(c, seed)
     keep = ('clip.vision_model.', 'clip.visual_projection.', 'pool.', 'group_heads.')
-    same = all(model.config.get(k) == c.get(k) for k in ('text', 'motion', 'text_lora_rank', 'text_width', 'text_layers'))
+    rel = {'minilm_lora': ('text_lora_rank',), 'scratch': ('text_width', 'text_layers', 'text_heads', 'text_init')}.get(text, ())
+    same = all(model.config.get(k, DEFAULT_CONFIG[k]) == c[k] for k in ('text', 'motion') + rel)
     new.load_state_dict({k: v for k, v in _state(model).items() if same or k.startswith(keep)}, strict=False) # same kind: continue it
     with torch.no_grad(): # the image tower's pooled embeddings, once (unnormalised when a motion head is added to them)
         model.eval()
@@ -914,7 +919,7 @@ def real_photo_clips(frames:int=8, size:int=64, photos=REAL_PHOTOS, movements=RE
 
 def real_footage_check(model:CameraCLIP, wording:str='heldout', seed:int=0) -> dict:
     "Movement retrieval on virtual-camera clips of real photographs: R@1 both ways and movement accuracy."
-    clips, recs = real_photo_clips(model.config['frames'], max(64, model.config['image_size']))
+    clips, recs = real_photo_clips(input_frames(model.config), max(64, model.config['image_size']))
     mv = list(REAL_MOVEMENTS)
     # one query per movement: the mean text embedding of its captions over all framings and angles (held-out wording)
     q = []
@@ -943,7 +948,7 @@ def _pool(data_dir, model:CameraCLIP, pool:int, seed:int):
     if not keep: raise ValueError(f"{data_dir}: every clip's scene was seen in training; evaluate on held-out scenes")
     rng = random.Random(seed); idx = list(range(len(keep))); rng.shuffle(idx); idx = sorted(idx[:pool])
     keep = [keep[i] for i in idx]
-    clips = clip_cache(data_dir, keep, model.config['frames'], model.config['image_size'])
+    clips = clip_cache(data_dir, keep, input_frames(model.config), model.config['image_size'])
     return clips, keep, dropped
 
 def _fmt_table(res:dict) -> str:
@@ -1037,12 +1042,12 @@ def train_clip_cli(argv:list=None) -> int:
         try:
             base = CameraCLIP.from_pretrained(a.text_from)
             recs, clips, phi = [], [], []
-            nf = max(8, base.config['frames']) if a.motion == 'camera' else base.config['frames'] # motion is read from 8 frames
+            nf = input_frames({**base.config, 'motion': a.motion})
             for d in a.data:
                 r = read_metadata(d); recs += r; clips.append(np.asarray(clip_cache(d, r, nf, base.config['image_size'])))
                 if a.motion == 'camera': phi.append(motion_cache(d, r, nf, base.config['image_size']))
-            tc = dict(text_width=a.text_width, text_layers=a.text_layers, text_heads=max(1, a.text_width // 32), text_init=a.text_init,
-                      text_lora_rank=a.text_lora_rank)
+            tc = (dict(text_lora_rank=a.text_lora_rank) if a.text == 'minilm_lora' else
+                  dict(text_width=a.text_width, text_layers=a.text_layers, text_heads=max(1, a.text_width // 32), text_init=a.text_init))
             m = retrain_text_tower(base, np.concatenate(clips), recs, a.text, a.steps, a.batch_size, a.lr, a.bank_weight, a.seed,
                                    a.pool_size, a.definitions, tc, a.word_dropout, a.motion, np.concatenate(phi) if phi else None, a.bank_size)
         except (FileNotFoundError, ValueError) as e:
