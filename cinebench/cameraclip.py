@@ -263,18 +263,21 @@ def _check_texts(texts):
         if not t.strip(): raise ValueError(f"texts[{i}] is empty; captions must contain words")
     return texts
 
+def _minilm_mean(tokenizer, encoder, texts:list, device=None):
+    "Mean of MiniLM's token states over the words of each caption, as sentence-transformers pools all-MiniLM-L6-v2 (N, 384)."
+    tok = tokenizer(texts, padding=True, truncation=True, max_length=64, return_tensors='pt')
+    if device is not None: tok = {k: v.to(device) for k, v in tok.items()}
+    h = encoder(**tok).last_hidden_state
+    m = tok['attention_mask'].unsqueeze(-1).to(h.dtype)
+    return (h * m).sum(1) / m.sum(1)
+
 @torch.no_grad()
 def _sentence_embeddings(self, texts:list):
     "Frozen MiniLM sentence embeddings (N, 384), cached per caption."
     miss = [t for t in dict.fromkeys(texts) if t not in self._text_cache]
-    enc = self.sentence_encoder
     for i in range(0, len(miss), 256):
         chunk = miss[i:i + 256]
-        tok = self.tokenizer(chunk, padding=True, truncation=True, max_length=64, return_tensors='pt')
-        h = enc(**tok).last_hidden_state
-        m = tok['attention_mask'].unsqueeze(-1).float()
-        e = (h * m).sum(1) / m.sum(1)
-        for t, v in zip(chunk, e): self._text_cache[t] = v
+        for t, v in zip(chunk, _minilm_mean(self.tokenizer, self.sentence_encoder, chunk)): self._text_cache[t] = v
     if len(self._text_cache) > 200_000: self._text_cache.clear()
     return torch.stack([self._text_cache[t] for t in texts])
 
@@ -283,12 +286,7 @@ def _text_features(self, texts):
     texts = _check_texts(texts)
     c = self.config
     if c['text'] == 'minilm': return self.text_head(_sentence_embeddings(self, texts).to(self.text_head[0].weight.device))
-    if c['text'] == 'minilm_lora': # mean of token states, as sentence-transformers pools all-MiniLM-L6-v2
-        tok = self.tokenizer(texts, padding=True, truncation=True, max_length=64, return_tensors='pt')
-        tok = {k: v.to(self.text_head.weight.device) for k, v in tok.items()}
-        h = self.text_encoder(**tok).last_hidden_state
-        m = tok['attention_mask'].unsqueeze(-1).to(h.dtype)
-        return self.text_head((h * m).sum(1) / m.sum(1))
+    if c['text'] == 'minilm_lora': return self.text_head(_minilm_mean(self.tokenizer, self.text_encoder, texts, self.text_head.weight.device))
     L = c['max_text_len'] if c['text'] == 'scratch' else self.clip.config.text_config.max_position_embeddings
     tok = self.tokenizer(texts, padding=True, truncation=True, max_length=L, return_tensors='pt')
     tok = {k: v.to(self.clip.logit_scale.device) for k, v in tok.items() if k in ('input_ids', 'attention_mask')}
@@ -425,6 +423,8 @@ def split_by_scene(records:list, # metadata records
     return [i for i, h in enumerate(ho) if not h], [i for i, h in enumerate(ho) if h]
 
 # %% ../nbs/11_cameraclip.ipynb #bcb1bba2
+def _records_key(records:list) -> str: return hashlib.sha1('\n'.join(r['file_name'] for r in records).encode()).hexdigest()[:12]
+
 def clip_cache(data_dir, # dataset folder
                records:list=None, # its records (default: read metadata.jsonl)
                frames:int=8, # frames per clip
@@ -433,7 +433,7 @@ def clip_cache(data_dir, # dataset folder
     "All clips as a memory-mapped uint8 array `(N, frames, size, size, 3)`, built once (tqdm) and reused."
     from tqdm.auto import tqdm
     d = Path(data_dir); records = read_metadata(d) if records is None else records
-    key = hashlib.sha1('\n'.join(r['file_name'] for r in records).encode()).hexdigest()[:12]
+    key = _records_key(records)
     cdir = d/'.cameraclip_cache'; cdir.mkdir(exist_ok=True)
     f = cdir/f"clips_{frames}x{size}_{key}.npy"
     if not f.exists():
@@ -451,8 +451,7 @@ def motion_cache(data_dir, # dataset folder
     from tqdm.auto import tqdm
     d = Path(data_dir); records = read_metadata(d) if records is None else records
     clips = clip_cache(d, records, frames, size)
-    key = hashlib.sha1('\n'.join(r['file_name'] for r in records).encode()).hexdigest()[:12]
-    f = d/'.cameraclip_cache'/f"motion_{frames}x{size}_{key}.npy"
+    f = d/'.cameraclip_cache'/f"motion_{frames}x{size}_{_records_key(records)}.npy"
     if not f.exists():
         phi = np.concatenate([motion_features(clips[i:i + 64]) for i in tqdm(range(0, len(clips), 64), desc=f'camera motion of {d.name}', leave=False)])
         tmp = f.parent/f"{f.stem}.{os.getpid()}.tmp.npy"; np.save(tmp, phi); os.replace(tmp, f)
