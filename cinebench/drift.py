@@ -319,6 +319,14 @@ def _colour_moments(v:np.ndarray) -> np.ndarray:
     x = v[:, 1:].astype(np.float64)/255
     return np.concatenate([x.mean((1, 2, 3)), x.std((1, 2, 3))], 1)
 
+def _label_tv(a:list, b:list) -> float:
+    "Total-variation distance between two label histograms (0: same distribution, 1: disjoint)."
+    return 0.5*sum(abs(a.count(k)/len(a) - b.count(k)/len(b)) for k in set(a) | set(b))
+
+def _axis_corr(a:np.ndarray, b:np.ndarray) -> dict:
+    "Pearson r per camera axis between paired clip-level motions `(N, 4)` (pan, tilt, zoom, roll)."
+    return {k: float(np.corrcoef(a[:, j], b[:, j])[0, 1]) for j, k in enumerate(('pan', 'tilt', 'zoom', 'roll'))}
+
 def look_transfer(lora, # LoRA spec NAME_OR_PATH[:WEIGHT]
                   heldout, # dataset folder: graded clips + `first_frame` (ungraded) per record
                   base=None, pipe=None, steps:int=None, progress:bool=True) -> dict:
@@ -328,6 +336,7 @@ def look_transfer(lora, # LoRA spec NAME_OR_PATH[:WEIGHT]
     from cinebench.lora import read_metadata
     from cinebench.measure import camera_motion
     from cinebench.metrics import frechet_distance_features
+    from cinebench.synth import apply_look, LOOKS
     from tqdm.auto import tqdm
     pipe = pipe if pipe is not None else get_pipeline(base)
     recs = [r for r in read_metadata(heldout) if r.get('first_frame')]
@@ -336,12 +345,13 @@ def look_transfer(lora, # LoRA spec NAME_OR_PATH[:WEIGHT]
     real = np.stack([read_video(Path(heldout)/r['file_name']) for r in recs])
     T, H, W = real.shape[1:4]
     sets = {}
-    for key, lo in (('base', []), ('lora', [lora])):
+    for key, lo, off in (('base', [], 0), ('lora', [lora], 0), ('base_reseeded', [], 10**6)):
         vids = []
         for i, r in enumerate(tqdm(recs, desc=key, disable=not progress, leave=False)):
             im = np.asarray(Image.open(Path(heldout)/r['first_frame']).convert('RGB'))
-            vids.append(generate(r['text'], image=im, lora=lo, pipe=pipe, seed=i, steps=steps, frames=T, size=(W, H), progress=False))
+            vids.append(generate(r['text'], image=im, lora=lo, pipe=pipe, seed=i + off, steps=steps, frames=T, size=(W, H), progress=False))
         sets[key] = np.stack(vids)
+    other = sets.pop('base_reseeded') # the base again with other seeds: how much a camera changes between two samples
     f = lambda v: thumb_features(v).numpy()
     res = {}
     with warnings.catch_warnings():
@@ -352,11 +362,22 @@ def look_transfer(lora, # LoRA spec NAME_OR_PATH[:WEIGHT]
         for key in sets: # paired: colour moments of the later frames against the same clip's graded reference
             res[f'look_error_{key}'] = float(np.mean(np.abs(_colour_moments(sets[key]) - _colour_moments(real)).sum(1)))
         res['look_error_ratio'] = res['look_error_lora']/max(res['look_error_base'], 1e-12)
+        looks = {r.get('look') for r in recs}
+        if len(looks) == 1 and looks <= set(LOOKS): # ceiling: the exact grade applied to the base's own clips
+            lk = looks.pop()
+            gb = np.stack([(apply_look(v.astype(np.float32)/255, lk, i).clip(0, 1)*255 + 0.5).astype(np.uint8) for i, v in enumerate(sets['base'])])
+            res['look_error_graded_base_ratio'] = float(np.mean(np.abs(_colour_moments(gb) - _colour_moments(real)).sum(1)))/max(res['look_error_base'], 1e-12)
+            res['colour_fd_graded_base_ratio'] = frechet_distance_features(f(real)[:, :6], f(gb)[:, :6])/max(res['colour_fd_base'], 1e-12)
         res['fd_ratio'] = res['fd_lora']/max(res['fd_base'], 1e-12)
         res['colour_fd_ratio'] = res['colour_fd_lora']/max(res['colour_fd_base'], 1e-12)
-        lb = [camera_motion(v).label for v in sets['base']]
-        ll = [camera_motion(v).label for v in sets['lora']]
+        cm = {k: [camera_motion(v) for v in vs] for k, vs in (('base', sets['base']), ('lora', sets['lora']), ('other', other))}
+        lb, ll, lo = ([m.label for m in cm[k]] for k in ('base', 'lora', 'other'))
         res['same_camera_label'] = float(np.mean([a == b for a, b in zip(lb, ll)]))
+        res['same_camera_label_reseeded'] = float(np.mean([a == b for a, b in zip(lb, lo)]))
+        res['camera_label_tv'], res['camera_label_tv_reseeded'] = _label_tv(lb, ll), _label_tv(lb, lo)
+        axes = lambda ms: np.array([[m.pan, m.tilt, m.zoom, m.roll] for m in ms])
+        res['camera_corr'] = _axis_corr(axes(cm['base']), axes(cm['lora']))
+        res['camera_corr_reseeded'] = _axis_corr(axes(cm['base']), axes(cm['other']))
         res['labels_base'] = {k: lb.count(k) for k in sorted(set(lb))}; res['labels_lora'] = {k: ll.count(k) for k in sorted(set(ll))}
         m = EmbeddingDrift(n_permutations=100); m.update(f(sets['base']), f(sets['lora']))
         res['fep'] = {k: float(v) for k, v in m.compute().items()}

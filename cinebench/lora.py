@@ -15,11 +15,12 @@ from .backbone import (fit_image, load_pipeline, embedded_settings, WAN_PIPELINE
                                 tiny_wan_pipeline)
 
 # %% auto #0
-__all__ = ['LORA_TARGETS', 'DEMO_PHOTOS', 'LORA_FILE', 'lora_targets', 'lora_config', 'add_lora', 'read_metadata', 'TrainItem',
-           'pick_bucket', 'make_items', 'item_pixels', 'item_first_frame', 'write_demo_dataset', 'bundled_photo',
-           'Encoder', 'item_key', 'LatentCache', 'BucketBatchSampler', 'ClipDataModule', 'training_sigmas',
-           'flow_matching_loss', 'LoraFinetune', 'lora_state_dict', 'save_lora', 'model_card', 'trainer',
-           'transformer_probe', 'train_lora', 'train_lora_cli', 'train_camera_loras', 'train_camera_loras_cli']
+__all__ = ['LORA_TARGETS', 'DEMO_PHOTOS', 'LOOK_PHOTOS', 'LORA_FILE', 'lora_targets', 'lora_config', 'add_lora', 'read_metadata',
+           'TrainItem', 'pick_bucket', 'make_items', 'item_pixels', 'item_first_frame', 'write_demo_dataset',
+           'bundled_photo', 'Encoder', 'item_key', 'LatentCache', 'BucketBatchSampler', 'ClipDataModule',
+           'training_sigmas', 'flow_matching_loss', 'LoraFinetune', 'lora_state_dict', 'save_lora', 'model_card',
+           'trainer', 'transformer_probe', 'train_lora', 'train_lora_cli', 'train_camera_loras',
+           'train_camera_loras_cli']
 
 # %% ../nbs/10_lora.ipynb #fcda2dc4
 LORA_TARGETS = {
@@ -175,7 +176,7 @@ def write_demo_dataset(folder, # output folder (created)
                        movements=('pan_left', 'pan_right', 'zoom_in', 'tilt_up'), # cycled through
                        seed:int=0,
                        look:str=None, # a film look applied to the clips (`cinebench.synth.apply_look`), or None
-                       photos=None, # scikit-image photo names to cycle through (default DEMO_PHOTOS, no held-out ones)
+                       photos=None, # photo names to cycle through (`bundled_photo`); default LOOK_PHOTOS with `look`, else DEMO_PHOTOS
                       ) -> Path:
     "A small videofolder of virtual-camera clips over real photographs (captions name the photo, not the movement); with `look`, graded clips and the ungraded first frame as `first_frame`."
     from cinebench.io import write_video
@@ -184,7 +185,7 @@ def write_demo_dataset(folder, # output folder (created)
     recs = []
     for i in range(n):
         m = movements[i % len(movements)]
-        phs = photos or DEMO_PHOTOS
+        phs = photos or (LOOK_PHOTOS if look else DEMO_PHOTOS)
         ph = phs[i % len(phs)]
         clip = _virtual_clip(bundled_photo(ph), m, frames, size, rng)
         name, extra = f'clip_{i:03d}.mp4', {}
@@ -202,16 +203,15 @@ def write_demo_dataset(folder, # output folder (created)
     return folder
 
 DEMO_PHOTOS = ('rocket', 'camera', 'coins', 'moon', 'brick', 'grass', 'gravel', 'page', 'text', 'hubble_deep_field')
+# colour photographs (none of the held-out astronaut, chelsea, coffee): a grade is learned from how it treats colour,
+# which the grey photographs of DEMO_PHOTOS do not show
+LOOK_PHOTOS = ('rocket', 'ihc', 'motorcycle_left', 'retina', 'china', 'flower', 'motorcycle_right', 'hubble_deep_field')
 
-def bundled_photo(name:str # file stem of an image bundled with scikit-image, e.g. 'astronaut'
+def bundled_photo(name:str # an image bundled with scikit-image ('astronaut') or scikit-learn ('china', 'flower')
                  ) -> np.ndarray:
-    "A real photograph bundled in scikit-image's wheel, uint8 RGB (H,W,3); nothing is downloaded."
-    import skimage.data
-    from PIL import Image
-    d = Path(skimage.data.__file__).parent
-    f = next((q for q in sorted(d.glob(name + '.*')) if q.suffix in ('.png', '.jpg')), None)
-    if f is None: raise ValueError(f"photo {name!r} is not bundled with scikit-image (in {d})")
-    return np.asarray(Image.open(f).convert('RGB'))
+    "A real photograph from an installed package, uint8 RGB (H,W,3); nothing is downloaded."
+    from cinebench.pretrain import load_photo
+    return load_photo(name)
 
 def _virtual_clip(photo, movement, frames, size, rng):
     "A window moving over a photograph (pan/tilt: ~1 px/frame; zoom: ~3 %/frame), uint8 (T,size,size,3)."

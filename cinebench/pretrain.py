@@ -49,8 +49,8 @@ def load_photo(name:str # a key of TRAIN_PHOTOS or HELDOUT_PHOTOS
     else:
         import skimage.data
         d = Path(skimage.data.__file__).parent
-        f = next((q for q in d.glob(name + '.*') if q.suffix in ('.png', '.jpg')), None)
-        if f is None: raise ValueError(f"photo {name!r} is not bundled with scikit-image")
+        f = next((q for q in sorted(d.glob(name + '.*')) if q.suffix in ('.png', '.jpg')), None)
+        if f is None: raise ValueError(f"photo {name!r} is not bundled with scikit-image (in {d}) nor one of scikit-learn's 'china', 'flower'")
     return np.asarray(Image.open(f).convert('RGB'))
 
 # %% ../nbs/09a_pretrain.ipynb #06cb9844

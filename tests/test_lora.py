@@ -172,6 +172,8 @@ def test_acceptance_and_look_transfer(tiny, tmp_path):
     assert all(r.get('first_frame') for r in read_metadata(held))
     t = look_transfer(f'{f}:1.0', held, pipe=pipe, progress=False)
     assert t['clips'] == 3 and t['fd_base'] >= 0 and 0 <= t['same_camera_label'] <= 1
+    assert 0 <= t['camera_label_tv'] <= 1 and 0 <= t['camera_label_tv_reseeded'] <= 1
+    assert set(t['camera_corr']) == {'pan', 'tilt', 'zoom', 'roll'} and t['look_error_graded_base_ratio'] > 0
 
 def test_substitute_uses_the_conditioning_image():
     "With first_frame='substitute', frame 0 of the model input is the conditioning image's latent (as at sampling), not the clip's."
