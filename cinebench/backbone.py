@@ -486,8 +486,10 @@ def generate(prompt:str, # what the clip shows
     elif image is not None:
         raise BackboneError(f"{name} is a {kind} pipeline; an image needs an image-to-video base")
     if name in WAN_PIPELINES: kw['max_sequence_length'] = int(d['max_sequence_length'])
+    code_move = None
     if kind == 'i2v' and cfg.get('first_frame') == 'substitute':
-        kw.update(_first_frame_kwargs(pipe, img, frames, height, width, g))
+        ff = _first_frame_kwargs(pipe, img, frames, height, width, g, cfg.get('noise_code'))
+        code_move = ff.pop('code_move', None); kw.update(ff)
     if name in WAN_PIPELINES and cfg.get('compact_text') and pipe.transformer.config.image_dim is not None:
         kw.update(_compact_prompt_kwargs(pipe, kw))
     with torch.inference_mode():
@@ -500,6 +502,7 @@ def generate(prompt:str, # what the clip shows
                     base=cfg.get('base', 'embedded' if base is None else str(base)), pipeline=name,
                     fps=int(d['fps']), device=device, dtype=str(dtype), seconds=round(time.time() - t0, 3),
                     torch_threads=torch.get_num_threads(), cinebench=getattr(cinebench, '__version__', None))
+    if code_move: settings['noise_code_move'] = code_move # the movement block the seed's noise holds (see cinebench.pretrain.noise_code)
     return video, settings
 
 def _compact_prompt_kwargs(pipe, kw):
@@ -520,8 +523,8 @@ def _compact_prompt_kwargs(pipe, kw):
     if cfg: out['negative_prompt_embeds'] = compact_text(ne, n)
     return out
 
-def _first_frame_kwargs(pipe, img, frames, height, width, g):
-    "Initial latents with the clean frame-0 latent in place, and a step callback that keeps it there."
+def _first_frame_kwargs(pipe, img, frames, height, width, g, code:dict=None):
+    "Initial latents with the clean frame-0 latent in place, and a step callback that keeps it there; with the model's `noise_code`, the seed also picks the code's movement block."
     vae = pipe.vae
     x = pipe.video_processor.preprocess(img, height=height, width=width).to(vae.device, vae.dtype)
     z0 = vae.encode(x.unsqueeze(2)).latent_dist.mode()[:, :, :1].float()
@@ -532,11 +535,16 @@ def _first_frame_kwargs(pipe, img, frames, height, width, g):
     lat = torch.randn((1, vae.config.z_dim, n, height//pipe.vae_scale_factor_spatial, width//pipe.vae_scale_factor_spatial),
                       generator=g)
     lat[:, :, :1] = z0
+    extra = {}
+    if code: # the source of a model trained with `cinebench.pretrain.noise_code`: N(0, I) + amplitude on one movement's block
+        moves = list(code['moves']); k = int(torch.randint(len(moves), (1,), generator=g))
+        w = lat.shape[1] // len(moves)
+        lat[:, w*k:w*(k + 1), 1:] += float(code['amplitude']); extra['code_move'] = moves[k]
     dev = pipe._execution_device
     z0d = z0.to(dev)
     def keep_first(p, i, t, kw):
         l = kw['latents']; l[:, :, :1] = z0d.to(l.dtype); return {'latents': l}
-    return dict(latents=lat.to(dev), callback_on_step_end=keep_first, callback_on_step_end_tensor_inputs=['latents'])
+    return dict(latents=lat.to(dev), callback_on_step_end=keep_first, callback_on_step_end_tensor_inputs=['latents'], **extra)
 
 # %% ../nbs/09_backbone.ipynb #87ba4876
 def parse_size(s:str) -> tuple:

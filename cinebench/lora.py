@@ -530,6 +530,7 @@ class LoraFinetune(L.LightningModule):
                  gradient_checkpointing:bool=False, # recompute activations in backward (less memory, slower)
                  compact_text:bool=False, # I2V, 512-token prompts: attend to the used tokens + one slot for the padding (exact, faster)
                  log_every:int=10, # log the loss every N steps (logging every step costs ~0.7 ms/step)
+                 noise_code:dict=None, # the base's `noise_code` (cinebench.json): each clip's noise gets a random movement block
                  verbose:bool=True):
         super().__init__()
         from peft import LoraConfig
@@ -541,6 +542,7 @@ class LoraFinetune(L.LightningModule):
         transformer.train() # LoRA dropout; samplers (generate, drift callback) switch to eval themselves
         self.lr, self.weight_decay, self.warmup_steps = lr, weight_decay, warmup_steps
         self.first_frame, self.seed, self.log_every = first_frame, seed, max(1, int(log_every))
+        self.noise_code = noise_code
         self.compact_text, self._compact_on = compact_text and transformer.config.image_dim is not None, False
         sig, ts = training_sigmas(flow_shift)
         self.register_buffer('sigmas', sig, persistent=False); self.register_buffer('timesteps', ts, persistent=False)
@@ -555,6 +557,10 @@ class LoraFinetune(L.LightningModule):
         B = len(batch['z'])
         i = torch.randint(0, len(self.sigmas), (B,), generator=g)
         noise = torch.randn(batch['z'].shape, generator=g)
+        if self.noise_code: # sample from the base's own source: a random movement block, whatever movement the clip has
+            moves = list(self.noise_code['moves']); w = noise.shape[1] // len(moves)
+            for b, k in enumerate(torch.randint(len(moves), (B,), generator=g).tolist()):
+                noise[b, w*k:w*(k + 1), 1:] += float(self.noise_code['amplitude'])
         return self.sigmas.cpu()[i], self.timesteps.cpu()[i], noise
 
     def step_loss(self, batch:dict, step:int) -> torch.Tensor:
@@ -721,7 +727,8 @@ def train_lora(data, # dataset folder (clips + metadata.jsonl)
     enc = Encoder(pipe)
     mod = LoraFinetune(pipe.transformer, lora_config(rank, alpha, dropout, targets), name, lr=lr, warmup_steps=warmup_steps,
                        first_frame=cfg.get('first_frame', 'noisy'), flow_shift=float(cfg.get('flow_shift', 3.0)), seed=seed,
-                       gradient_checkpointing=gradient_checkpointing, compact_text=enc.L == 512, verbose=progress)
+                       gradient_checkpointing=gradient_checkpointing, compact_text=enc.L == 512,
+                       noise_code=cfg.get('noise_code'), verbose=progress)
     stages = ['appearance', 'motion'] if stage == 'both' else [stage]
     nsteps = dict(appearance=appearance_steps or steps, motion=motion_steps or steps)
     run = dict(name=name, data=str(data), base=cfg.get('base', label), stages=stages, steps=nsteps, seed=seed,

@@ -15,7 +15,7 @@ from .backbone import (tiny_wan_components, PackVAE, EMBEDDED, embedded_settings
 # %% auto #0
 __all__ = ['TRAIN_PHOTOS', 'HELDOUT_PHOTOS', 'MOVES', 'MODEL', 'SAMPLE_PHOTO', 'load_photo', 'camera_clip', 'ClipSource',
            'embedded_pipeline', 'to_pixels', 'Conditioner', 'training_inputs', 'shifted_sigmas', 'flow_loss',
-           'noise_block_sums', 'couple_noise', 'noise_movement', 'heldout_clips', 'psnr', 'content_kept',
+           'noise_block_sums', 'couple_noise', 'noise_movement', 'noise_code', 'heldout_clips', 'psnr', 'content_kept',
            'coherent_motion', 'gate', 'sample_metrics', 'save_checkpoint', 'load_checkpoint', 'export_pipeline',
            'evaluate', 'pretrain', 'learning_curve', 'plot_learning_curve', 'contact_sheet', 'ship', 'pretrain_cli']
 
@@ -218,6 +218,22 @@ def noise_movement(noise:torch.Tensor, moves=MOVES) -> list:
     "The movement each noise latent stands for under `couple_noise` (the block with the largest sum)."
     return [moves[int(j)] for j in noise_block_sums(noise, len(moves)).argmax(1)]
 
+# %% ../nbs/09a_pretrain.ipynb #ea7886e7
+def noise_code(shape, # (B, C, n, h, w) latent shape
+               movements:list, # each clip's movement (a key of `moves`), or its block index
+               amplitude:float=1.0, # shift of the chosen block, in noise standard deviations
+               moves=MOVES # movements that own a block of C/len(moves) channels, in block order
+              ) -> torch.Tensor:
+    "The movement code of a mixture-of-Gaussians source: `amplitude` on each clip's movement block, latent frames 1.."
+    B, C = shape[:2]
+    if C % len(moves): raise ValueError(f"noise_code: {C} channels do not split into {len(moves)} equal blocks")
+    if len(movements) != B: raise ValueError(f"noise_code: {len(movements)} movements for a batch of {B}")
+    w, out = C // len(moves), torch.zeros(shape)
+    for i, m in enumerate(movements):
+        k = m if isinstance(m, int) else moves.index(m)
+        out[i, w*k:w*(k + 1), 1:] = amplitude
+    return out
+
 # %% ../nbs/09a_pretrain.ipynb #c8c1f9d5
 def heldout_clips(frames:int=9, size:int=32, per_photo:int=8, seed:int=1234, photos:dict=None) -> tuple:
     "Evaluation clips over held-out photographs: `(clips, captions, movements)`, movements cycling through MOVES."
@@ -332,15 +348,16 @@ def _ema_update(ema, model, decay):
     with torch.no_grad():
         for pe, p in zip(ema.parameters(), model.parameters()): pe.lerp_(p, 1 - decay)
 
-def evaluate(pipe, ema, cnd, ev, step:int, seed:int=0) -> dict:
-    "The gate and the sampled-clip metrics of the EMA model on the held-out clips."
+def evaluate(pipe, ema, cnd, ev, step:int, seed:int=0, code:dict=None) -> dict:
+    "The gate and the sampled-clip metrics of the EMA model on the held-out clips (`code`: the run's `noise_code` setting)."
     from diffusers import WanImageToVideoPipeline
     clips, caps, _ = ev
     ema.eval()
     r = dict(step=step, **gate(ema, pipe.vae, cnd, clips, caps, seed))
     p = WanImageToVideoPipeline(**{**pipe.components, 'transformer': ema})
     p._cinebench = dict(frames=clips.shape[1], width=clips.shape[2], height=clips.shape[2], steps=8, guidance=1.0,
-                        scheduler='unipc', flow_shift=3.0, fps=8, max_sequence_length=512, first_frame='substitute')
+                        scheduler='unipc', flow_shift=3.0, fps=8, max_sequence_length=512, first_frame='substitute',
+                        **(dict(noise_code=code) if code else {}))
     m, vids = sample_metrics(p, clips, caps, seed)
     return {**r, **m}, vids
 
@@ -352,6 +369,8 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
              do_eval:bool=True, # measure on held-out clips (tests turn it off)
              moves=MOVES, # camera movements in the training clips (a curriculum stage may narrow them)
              couple:bool=False, # couple each clip's noise to its movement (`couple_noise`); needs all of MOVES
+             code:float=0.0, # amplitude of a readable movement code in the source noise (`noise_code`); 0: plain noise
+             init=None, # start from this pipeline folder's transformer (and its frozen encoders), fresh optimizer
             ) -> dict:
     "Train the embedded tiny Wan2.1 I2V model; resumable; returns the last evaluation."
     import copy, signal
@@ -360,6 +379,10 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     pipe = embedded_pipeline(seed, **(model or {}))
+    if init is not None and not (out/'ckpt'/'state.json').is_file(): # warm start: the init pipeline's weights and encoders
+        from cinebench.backbone import load_pipeline
+        pipe = load_pipeline(init)
+        model = {**(model or {}), 'pack_delta': float(getattr(pipe.vae.config, 'delta_scale', 0.0) or 0.0)}
     if (out/'ckpt'/'state.json').is_file() and (out/'pipeline'/'model_index.json').is_file():
         # resume with the run's own frozen encoders and tokenizer (as exported), whatever this version would build
         from diffusers import WanImageToVideoPipeline
@@ -373,6 +396,10 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
                     ema_decay=ema_decay, synth=synth, moves=list(moves), model={**MODEL, **(model or {})})
     if couple: settings['couple_noise'] = True
     if couple and set(moves) != set(MOVES): raise ValueError("couple=True needs all of MOVES (the noise stays N(0, I) only if every block's movement is trained equally often)")
+    if couple and code: raise ValueError("couple and code are two ways of putting the movement in the noise: choose one")
+    codecfg = dict(amplitude=float(code), moves=list(MOVES)) if code else None
+    if code: settings['noise_code'] = codecfg
+    if init is not None: settings['init'] = str(init)
     step, elapsed, stages = 0, 0.0, []
     if (out/'ckpt'/'state.json').is_file():
         st = load_checkpoint(out/'ckpt', tr, ema, opt); step, elapsed = st['step'], st.get('elapsed', 0.0)
@@ -392,11 +419,11 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
     def _save():
         st = dict(step=step, elapsed=time.time() - t0, settings=settings, stages=stages)
         save_checkpoint(out/'ckpt', tr, ema, opt, st)
-        export_pipeline(pipe, ema, out/'pipeline', frames, size, extra=dict(trained_steps=step))
+        export_pipeline(pipe, ema, out/'pipeline', frames, size, extra=dict(trained_steps=step, **(dict(noise_code=codecfg) if code else {})))
     def _eval():
         nonlocal last
         if not do_eval: return
-        last, vids = evaluate(pipe, ema, cnd, ev, step, seed)
+        last, vids = evaluate(pipe, ema, cnd, ev, step, seed, codecfg)
         last['elapsed'] = round(time.time() - t0, 1)
         with open(out/'eval.jsonl', 'a') as f: f.write(json.dumps(last) + '\n')
         np.save(out/f'samples_{step:06d}.npy', vids[::4]) # 6 clips over the 3 held-out photographs
@@ -410,6 +437,7 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
             g = torch.Generator().manual_seed(seed*1_000_003 + step)
             sigma = shifted_sigmas(batch, shift, g); noise = torch.randn(z.shape, generator=g)
             if couple: noise = couple_noise(noise, mvs)
+            if code: noise = noise + noise_code(noise.shape, mvs, code)
             for gr in opt.param_groups: gr['lr'] = lr*min(1.0, (step + 1)/warmup)
             loss = flow_loss(tr, z, cond, cnd.text(caps), cnd.image(clips[:, 0]), sigma, noise)
             opt.zero_grad(set_to_none=True); loss.backward()
@@ -506,6 +534,10 @@ def pretrain_cli(argv:list=None) -> int:
     ap.add_argument('--delta', type=float, default=0.0, help='codec: later latent frames hold DELTA x (frame - frame 0), '
                     'a motion residual (0: plain packing; the shipped model uses 2)')
     ap.add_argument('--couple-noise', action='store_true', help="couple each clip's noise to its movement (see couple_noise)")
+    ap.add_argument('--noise-code', type=float, default=0.0, metavar='AMP',
+                    help="a readable movement code in the source noise (see noise_code); the shipped model uses 1")
+    ap.add_argument('--init', help='start from this pipeline folder (e.g. cinebench/assets/tiny_wan_i2v) with a fresh optimizer')
+    ap.add_argument('--warmup', type=int, default=200); ap.add_argument('--ema', type=float, default=0.998, help='EMA decay')
     ap.add_argument('--threads', type=int, default=1); ap.add_argument('--no-progress', action='store_true')
     ap.add_argument('--ship', action='store_true', help="copy OUT/pipeline into the package's embedded model and exit")
     a = ap.parse_args(argv)
@@ -513,10 +545,11 @@ def pretrain_cli(argv:list=None) -> int:
         if a.ship: print(ship(a.out)); return 0
         if (a.frames - 1) % 4: raise ValueError(f"--frames {a.frames}: expected 1 + 4k (the codec packs 4 frames)")
         if a.size % 4: raise ValueError(f"--size {a.size}: expected a multiple of 4")
-        r = pretrain(a.out, seed=a.seed, steps=a.steps, batch=a.batch, lr=a.lr, frames=a.frames, size=a.size,
-                     shift=a.shift, eval_every=a.eval_every, ckpt_minutes=a.ckpt_minutes, max_minutes=a.max_minutes,
+        if a.init and not (Path(a.init)/'model_index.json').is_file(): raise FileNotFoundError(f"--init {a.init}: not a pipeline folder (no model_index.json)")
+        r = pretrain(a.out, seed=a.seed, steps=a.steps, batch=a.batch, lr=a.lr, warmup=a.warmup, frames=a.frames, size=a.size,
+                     shift=a.shift, ema_decay=a.ema, eval_every=a.eval_every, ckpt_minutes=a.ckpt_minutes, max_minutes=a.max_minutes,
                      synth=a.synth, threads=a.threads, progress=not a.no_progress, moves=a.moves,
-                     model=dict(pack_delta=a.delta) if a.delta else None, couple=a.couple_noise)
+                     model=dict(pack_delta=a.delta) if a.delta else None, couple=a.couple_noise, code=a.noise_code, init=a.init)
     except (ValueError, FileNotFoundError) as e:
         print(f"cinebench pretrain: error: {e}", file=sys.stderr); return 2
     print(json.dumps(r))

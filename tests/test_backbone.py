@@ -150,3 +150,33 @@ def test_pretrain_resume_is_exact(tmp_path):
     assert all(torch.equal(a[k], b[k]) for k in a) # bit-exact: data and noise are seeded by (seed, step)
     p = bb.load_pipeline(tmp_path/'b'/'pipeline')
     assert p._cinebench['first_frame'] == 'substitute' and p._cinebench['trained_steps'] == 4
+
+def test_noise_code_pretrain_generate_and_lora(tmp_path):
+    "A model pretrained with a movement code in its noise: the code travels in cinebench.json, generate draws it from the seed, LoRA training samples it."
+    from cinebench.pretrain import pretrain, MOVES
+    from cinebench.lora import LoraFinetune
+    small = dict(width=32, heads=2, layers=1, ffn=64)
+    kw = dict(batch=2, frames=5, size=16, progress=False, do_eval=False, ckpt_minutes=100)
+    pretrain(tmp_path/'a', steps=2, model=small, code=1.0, **kw)
+    p = bb.load_pipeline(tmp_path/'a'/'pipeline')
+    assert p._cinebench['noise_code'] == dict(amplitude=1.0, moves=list(MOVES))
+    img = (np.random.default_rng(0).random((16, 16, 3))*255).astype(np.uint8)
+    runs = [bb.generate('x', image=img, pipe=p, seed=s, steps=2, progress=False, return_settings=True) for s in range(12)]
+    moves = [st['noise_code_move'] for _, st in runs]
+    assert set(moves) <= set(MOVES) and len(set(moves)) > 1 # the seed picks the block
+    v, st = bb.generate('x', image=img, pipe=p, seed=3, steps=2, progress=False, return_settings=True)
+    assert np.array_equal(v, runs[3][0]) and st['noise_code_move'] == moves[3]
+    p._cinebench.pop('noise_code')
+    plain = bb.generate('x', image=img, pipe=p, seed=3, steps=2, progress=False)
+    assert not np.array_equal(plain, v) and np.array_equal(plain[0], v[0]) # same seed, other source; frame 0 is the input
+    # warm start from the coded pipeline: its weights, a fresh optimizer, the setting recorded
+    pretrain(tmp_path/'b', steps=1, code=1.0, init=tmp_path/'a'/'pipeline', **kw)
+    s = json.loads((tmp_path/'b'/'ckpt'/'state.json').read_text())['settings']
+    assert s['init'] == str(tmp_path/'a'/'pipeline') and s['noise_code']['amplitude'] == 1.0
+    with pytest.raises(ValueError, match='choose one'): pretrain(tmp_path/'c', steps=1, model=small, code=1.0, couple=True, **kw)
+    # LoRA training draws a random block per clip (amplitude 50: the shifted block stands out of the N(0, 1) noise)
+    m = LoraFinetune(p.transformer, dict(rank=2), 'x', noise_code=dict(amplitude=50.0, moves=list(MOVES)), verbose=False)
+    C = p.transformer.config.out_channels
+    _, _, n = m.noise_for({'z': torch.zeros(64, C, 2, 2, 2)}, step=0)
+    blocks = n[:, :, 1].reshape(64, len(MOVES), -1).mean(-1).argmax(1)
+    assert n[:, :, 0].abs().max() < 10 and len(set(blocks.tolist())) == len(MOVES)
