@@ -265,11 +265,14 @@ def coherent_motion(video:np.ndarray, min_confidence:float=0.5) -> tuple:
     return (m.label != 'static' and m.confidence >= min_confidence), m.label, float(m.confidence)
 
 @torch.no_grad()
-def gate(transformer, vae, cnd, clips, caps, seed:int=0) -> dict:
+def gate(transformer, vae, cnd, clips, caps, seed:int=0,
+         code:dict=None, movements:list=None # a coded model (`noise_code`): the noise carries each clip's own movement
+        ) -> dict:
     "One-step clean-clip prediction from pure noise vs copying frame 0 (PSNR on the later frames, dB)."
     z, cond = training_inputs(vae, clips)
     g = torch.Generator().manual_seed(seed)
     noise = torch.randn(z.shape, generator=g)
+    if code: noise = noise + noise_code(noise.shape, movements, code['amplitude'], tuple(code['moves']))
     zt = torch.cat([z[:, :, :1], noise[:, :, 1:]], 2)
     v = transformer(torch.cat([zt, cond], 1), torch.full((len(z),), 1000.), cnd.text(caps), cnd.image(clips[:, 0]),
                     return_dict=False)[0]
@@ -353,7 +356,7 @@ def evaluate(pipe, ema, cnd, ev, step:int, seed:int=0, code:dict=None) -> dict:
     from diffusers import WanImageToVideoPipeline
     clips, caps, _ = ev
     ema.eval()
-    r = dict(step=step, **gate(ema, pipe.vae, cnd, clips, caps, seed))
+    r = dict(step=step, **gate(ema, pipe.vae, cnd, clips, caps, seed, code, ev[2]))
     p = WanImageToVideoPipeline(**{**pipe.components, 'transformer': ema})
     p._cinebench = dict(frames=clips.shape[1], width=clips.shape[2], height=clips.shape[2], steps=8, guidance=1.0,
                         scheduler='unipc', flow_shift=3.0, fps=8, max_sequence_length=512, first_frame='substitute',
