@@ -424,11 +424,16 @@ def _rank_world():
     import torch.distributed as dist
     return (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
 
-def _collate_cached(cache, keys):
+def _motion_fields(its) -> dict:
+    "Per item: is it a still (appearance stage), and its record's `movement` (None for stills): for a base's noise code."
+    return dict(still=torch.tensor([bool(it.still) for it in its]), movement=[None if it.still else it.record.get('movement') for it in its])
+
+def _collate_cached(cache, keys, items=None):
     def collate(idx_list):
         idx = idx_list[0] if isinstance(idx_list[0], list) else idx_list
         ents = [cache[keys[i]] for i in idx]
-        return {k: torch.stack([e[k] for e in ents]) for k in ents[0]}
+        out = {k: torch.stack([e[k] for e in ents]) for k in ents[0]}
+        return {**out, **_motion_fields([items[i] for i in idx])} if items is not None else out
     return collate
 
 class _Index(torch.utils.data.Dataset):
@@ -479,12 +484,12 @@ class ClipDataModule(L.LightningDataModule):
         its = [self.items[i] for i in (idx_list[0] if isinstance(idx_list[0], list) else idx_list)]
         px = torch.stack([item_pixels(it) for it in its])
         first = torch.stack([item_first_frame(it, p) for it, p in zip(its, px)])
-        return self.encoder.encode(px, [it.text for it in its], first)
+        return {**self.encoder.encode(px, [it.text for it in its], first), **_motion_fields(its)}
 
     def train_dataloader(self):
         self.setup()
         smp = BucketBatchSampler([it.bucket for it in self.items], self.batch_size, self.seed, start=self._start)
-        col = _collate_cached(self.cache, self.keys) if self.cache is not None else self.collate_uncached
+        col = _collate_cached(self.cache, self.keys, self.items) if self.cache is not None else self.collate_uncached
         return torch.utils.data.DataLoader(_Index(len(self.items)), batch_sampler=smp, collate_fn=col, num_workers=0)
 
 # %% ../nbs/10_lora.ipynb #786b7021
@@ -530,7 +535,9 @@ class LoraFinetune(L.LightningModule):
                  gradient_checkpointing:bool=False, # recompute activations in backward (less memory, slower)
                  compact_text:bool=False, # I2V, 512-token prompts: attend to the used tokens + one slot for the padding (exact, faster)
                  log_every:int=10, # log the loss every N steps (logging every step costs ~0.7 ms/step)
-                 noise_code:dict=None, # the base's `noise_code` (cinebench.json): each clip's noise gets a random movement block
+                 noise_code:dict=None, # the base's `noise_code` (cinebench.json): the movement block each clip's noise gets
+                 noise_code_match:bool=False, # True: a clip's own movement's block when it has one (keeps the base's camera:
+                                              # looks, styles); False: a random block (the adapter learns to override it: CameraDiff)
                  verbose:bool=True):
         super().__init__()
         from peft import LoraConfig
@@ -542,7 +549,7 @@ class LoraFinetune(L.LightningModule):
         transformer.train() # LoRA dropout; samplers (generate, drift callback) switch to eval themselves
         self.lr, self.weight_decay, self.warmup_steps = lr, weight_decay, warmup_steps
         self.first_frame, self.seed, self.log_every = first_frame, seed, max(1, int(log_every))
-        self.noise_code = noise_code
+        self.noise_code, self.noise_code_match = noise_code, noise_code_match
         self.compact_text, self._compact_on = compact_text and transformer.config.image_dim is not None, False
         sig, ts = training_sigmas(flow_shift)
         self.register_buffer('sigmas', sig, persistent=False); self.register_buffer('timesteps', ts, persistent=False)
@@ -557,9 +564,12 @@ class LoraFinetune(L.LightningModule):
         B = len(batch['z'])
         i = torch.randint(0, len(self.sigmas), (B,), generator=g)
         noise = torch.randn(batch['z'].shape, generator=g)
-        if self.noise_code: # sample from the base's own source: a random movement block, whatever movement the clip has
+        if self.noise_code: # sample from the base's own source (see `noise_code_match`); stills get none (no movement to code)
             moves = list(self.noise_code['moves']); w = noise.shape[1] // len(moves)
+            still, mv = batch.get('still'), batch.get('movement') or [None]*B
             for b, k in enumerate(torch.randint(len(moves), (B,), generator=g).tolist()):
+                if still is not None and bool(still[b]): continue
+                if self.noise_code_match and mv[b] in moves: k = moves.index(mv[b])
                 noise[b, w*k:w*(k + 1), 1:] += float(self.noise_code['amplitude'])
         return self.sigmas.cpu()[i], self.timesteps.cpu()[i], noise
 
@@ -706,6 +716,7 @@ def train_lora(data, # dataset folder (clips + metadata.jsonl)
                checkpoint_every:int=50, # steps between resumable checkpoints
                gradient_checkpointing:bool=False,
                seed:int=0, callbacks:list=None, # extra Lightning callbacks (e.g. `cinebench.drift.DriftMonitor`)
+               noise_code_match:bool=True, # a base with a noise code: clips' own movement blocks (keep its camera); False: random (CameraDiff)
                ship:bool=False, # also copy the LoRA into cinebench/assets/loras/NAME
                command:str=None, # the command line, for the model card
                trainer_kwargs:dict=None, # passed to the Lightning Trainer (accelerator, devices, precision...)
@@ -728,12 +739,13 @@ def train_lora(data, # dataset folder (clips + metadata.jsonl)
     mod = LoraFinetune(pipe.transformer, lora_config(rank, alpha, dropout, targets), name, lr=lr, warmup_steps=warmup_steps,
                        first_frame=cfg.get('first_frame', 'noisy'), flow_shift=float(cfg.get('flow_shift', 3.0)), seed=seed,
                        gradient_checkpointing=gradient_checkpointing, compact_text=enc.L == 512,
-                       noise_code=cfg.get('noise_code'), verbose=progress)
+                       noise_code=cfg.get('noise_code'), noise_code_match=noise_code_match, verbose=progress)
     stages = ['appearance', 'motion'] if stage == 'both' else [stage]
     nsteps = dict(appearance=appearance_steps or steps, motion=motion_steps or steps)
     run = dict(name=name, data=str(data), base=cfg.get('base', label), stages=stages, steps=nsteps, seed=seed,
                lora=dict(rank=rank, alpha=alpha or rank, dropout=dropout, targets=targets), lr=lr, batch_size=batch_size,
-               frames=frames, sizes=sizes, where=where, limit=limit, trainable=mod.stats, command=command)
+               frames=frames, sizes=sizes, where=where, limit=limit, trainable=mod.stats, command=command,
+               noise_code=(('matched' if noise_code_match else 'random') if cfg.get('noise_code') else None))
     (out/'run.json').write_text(json.dumps(run, indent=1, default=str))
     metrics = {}
     for i, st in enumerate(stages):
@@ -846,7 +858,7 @@ def train_camera_loras(data, # dataset folder with a `movement` field per record
             pipe = copy.copy(base_pipe); pipe.transformer = copy.deepcopy(base_pipe.transformer)
             if hasattr(pipe, 'register_modules'): pipe.register_modules(transformer=pipe.transformer)
         res[p] = train_lora(data, p, Path(out)/p, pipe=pipe, stage='motion', where={'movement': p},
-                            limit=clips_per_pattern, **kwargs)
+                            limit=clips_per_pattern, noise_code_match=False, **kwargs) # the LoRA must override the base's pick
     if skipped: print(f"train_camera_loras: skipped {skipped}", file=sys.stderr)
     return res
 

@@ -180,3 +180,10 @@ def test_noise_code_pretrain_generate_and_lora(tmp_path):
     _, _, n = m.noise_for({'z': torch.zeros(64, C, 2, 2, 2)}, step=0)
     blocks = n[:, :, 1].reshape(64, len(MOVES), -1).mean(-1).argmax(1)
     assert n[:, :, 0].abs().max() < 10 and len(set(blocks.tolist())) == len(MOVES)
+    # matched: a clip's own movement's block (camera kept, for looks); a still gets no code
+    m2 = LoraFinetune(p.transformer, dict(rank=2), 'y', noise_code=dict(amplitude=50.0, moves=list(MOVES)), noise_code_match=True, verbose=False)
+    batch = {'z': torch.zeros(64, C, 2, 2, 2), 'movement': ['tilt_up'] * 62 + [None, 'orbit'], 'still': torch.tensor([False] * 62 + [True, False])}
+    _, _, n2 = m2.noise_for(batch, step=0)
+    b2 = n2[:, :, 1].reshape(64, len(MOVES), -1).mean(-1)
+    assert all(int(b2[i].argmax()) == MOVES.index('tilt_up') for i in range(62))
+    assert b2[62].abs().max() < 10 and b2[63].max() > 40 # still: no code; a movement the code lacks: a random block

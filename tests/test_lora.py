@@ -97,7 +97,7 @@ def test_t2v_and_gradient_checkpointing(tmp_path):
     enc = Encoder(pipe, max_sequence_length=16)
     dm = ClipDataModule(data, enc, frames=5, batch_size=2, cache=None, progress=False)
     batch = next(iter(dm.train_dataloader()))
-    assert set(batch) == {'z', 'text'} and batch['z'].shape == (2, 48, 2, 16, 16)
+    assert set(batch) == {'z', 'text', 'still', 'movement'} and batch['z'].shape == (2, 48, 2, 16, 16)
     torch.manual_seed(0); m1 = LoraFinetune(pipe.transformer, dict(rank=2, targets='attn+ffn'), 'x', verbose=False)
     l1 = m1.step_loss(batch, 0); l1.backward()
     g1 = {n: p.grad.clone() for n, p in m1.trainable().items()}
