@@ -814,6 +814,8 @@ def train_lora_cli(argv:list=None) -> int:
     p.add_argument('--where', action='append', default=[], metavar='FIELD=VALUE', help='keep records with this field value')
     p.add_argument('--limit', type=int, default=None, help='use at most this many clips')
     p.add_argument('--ship', action='store_true', help='copy the LoRA into cinebench/assets/loras/NAME')
+    p.add_argument('--noise-code-random', action='store_true', help="a base with a noise code: a random movement block per "
+                   "clip (the LoRA learns to override the base's movement) instead of the clip's own (keeps the base's camera)")
     _train_args(p)
     a = p.parse_args(argv)
     where = {}
@@ -827,7 +829,7 @@ def train_lora_cli(argv:list=None) -> int:
                        sizes=a.size, frames_per_clip=a.frames_per_clip, where=where or None, limit=a.limit,
                        cache=None if a.no_cache else 'auto', checkpoint_every=a.checkpoint_every,
                        gradient_checkpointing=a.gradient_checkpointing, seed=a.seed, ship=a.ship, command=cmd,
-                       trainer_kwargs=_tkw(a), progress=not a.quiet)
+                       trainer_kwargs=_tkw(a), progress=not a.quiet, noise_code_match=not a.noise_code_random)
     except (DataError, FileNotFoundError, ValueError) as e:
         print(f"cinebench train-lora: error: {e}", file=sys.stderr); return 2
     print(f)

@@ -205,3 +205,18 @@ def test_compact_text_is_exact(tiny):
     assert res[1][2] and not res[0][2]
     assert abs(res[0][0] - res[1][0]) < 1e-5
     assert all(torch.allclose(res[0][1][n], res[1][1][n], atol=1e-5) for n in res[0][1])
+
+def test_cli_noise_code_modes(tiny, tmp_path):
+    "A base with a noise code: train-lora keeps each clip's own movement block by default, a random one with --noise-code-random."
+    import shutil
+    from cinebench.cli import main
+    from cinebench.pretrain import MOVES
+    base = tmp_path/'coded'; shutil.copytree(tiny/'base', base)
+    cfg = json.loads((base/'cinebench.json').read_text()); cfg['noise_code'] = dict(amplitude=1.0, moves=list(MOVES))
+    (base/'cinebench.json').write_text(json.dumps(cfg))
+    for flag, mode in (([], 'matched'), (['--noise-code-random'], 'random')):
+        out = tmp_path/mode
+        assert main(['train-lora', '--data', str(tiny/'data'), '--name', 'x', '--stage', 'motion', '--steps', '1', '--rank', '2',
+                     '--base', str(base), '--out', str(out), '--quiet'] + flag) == 0
+        assert json.loads((out/'run.json').read_text())['noise_code'] == mode
+        assert (out/'x'/LORA_FILE).is_file()
