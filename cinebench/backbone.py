@@ -16,7 +16,8 @@ __all__ = ['WAN_PIPELINES', 'VIDEO_PIPELINES', 'ASSETS', 'EMBEDDED', 'LORA_DIR',
            'tiny_tokenizer', 'tiny_wan_components', 'tiny_wan_pipeline', 'BackboneError', 'check_components',
            'embedded_settings', 'load_pipeline', 'make_scheduler', 'list_loras', 'resolve_lora', 'apply_loras',
            'CompactTextProcessor', 'use_compact_text', 'compact_text', 'get_pipeline', 'sample_image', 'fit_image',
-           'generate', 'parse_size', 'save_clip', 'generate_cli', 'generate_many', 'enable_context_parallel']
+           'generate', 'add_noise_code', 'parse_size', 'save_clip', 'generate_cli', 'generate_many',
+           'enable_context_parallel']
 
 # %% ../nbs/09_backbone.ipynb #ed93c785
 from diffusers import ModelMixin, ConfigMixin
@@ -523,6 +524,18 @@ def _compact_prompt_kwargs(pipe, kw):
     if cfg: out['negative_prompt_embeds'] = compact_text(ne, n)
     return out
 
+def add_noise_code(latents:torch.Tensor, # noise latents (B, C, n, h, w), changed in place
+                   blocks:list, # per sample: the index of the movement block to shift, or None for no code
+                   code:dict # a model's `noise_code`: {'amplitude': float, 'moves': [...]} (one channel block per move)
+                  ) -> torch.Tensor:
+    "Add a model's movement code to its noise: `amplitude` on each sample's channel block in latent frames 1.. (see `cinebench.pretrain.noise_code`)."
+    C, k = latents.shape[1], len(code['moves'])
+    if C % k: raise ValueError(f"noise_code: {C} channels do not split into {k} equal blocks")
+    w = C // k
+    for b, j in enumerate(blocks):
+        if j is not None: latents[b, w*j:w*(j + 1), 1:] += float(code['amplitude'])
+    return latents
+
 def _first_frame_kwargs(pipe, img, frames, height, width, g, code:dict=None):
     "Initial latents with the clean frame-0 latent in place, and a step callback that keeps it there; with the model's `noise_code`, the seed also picks the code's movement block."
     vae = pipe.vae
@@ -537,9 +550,8 @@ def _first_frame_kwargs(pipe, img, frames, height, width, g, code:dict=None):
     lat[:, :, :1] = z0
     extra = {}
     if code: # the source of a model trained with `cinebench.pretrain.noise_code`: N(0, I) + amplitude on one movement's block
-        moves = list(code['moves']); k = int(torch.randint(len(moves), (1,), generator=g))
-        w = lat.shape[1] // len(moves)
-        lat[:, w*k:w*(k + 1), 1:] += float(code['amplitude']); extra['code_move'] = moves[k]
+        k = int(torch.randint(len(code['moves']), (1,), generator=g))
+        add_noise_code(lat, [k], code); extra['code_move'] = code['moves'][k]
     dev = pipe._execution_device
     z0d = z0.to(dev)
     def keep_first(p, i, t, kw):

@@ -565,12 +565,12 @@ class LoraFinetune(L.LightningModule):
         i = torch.randint(0, len(self.sigmas), (B,), generator=g)
         noise = torch.randn(batch['z'].shape, generator=g)
         if self.noise_code: # sample from the base's own source (see `noise_code_match`); stills get none (no movement to code)
-            moves = list(self.noise_code['moves']); w = noise.shape[1] // len(moves)
+            from cinebench.backbone import add_noise_code
+            moves = list(self.noise_code['moves'])
             still, mv = batch.get('still'), batch.get('movement') or [None]*B
-            for b, k in enumerate(torch.randint(len(moves), (B,), generator=g).tolist()):
-                if still is not None and bool(still[b]): continue
-                if self.noise_code_match and mv[b] in moves: k = moves.index(mv[b])
-                noise[b, w*k:w*(k + 1), 1:] += float(self.noise_code['amplitude'])
+            blocks = [None if still is not None and bool(still[b]) else moves.index(mv[b]) if self.noise_code_match and mv[b] in moves else k
+                      for b, k in enumerate(torch.randint(len(moves), (B,), generator=g).tolist())]
+            add_noise_code(noise, blocks, self.noise_code)
         return self.sigmas.cpu()[i], self.timesteps.cpu()[i], noise
 
     def step_loss(self, batch:dict, step:int) -> torch.Tensor:

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from .backbone import (tiny_wan_components, PackVAE, EMBEDDED, embedded_settings, CompactTextProcessor,
-                                use_compact_text, compact_text)
+                                use_compact_text, compact_text, add_noise_code)
 
 # %% auto #0
 __all__ = ['TRAIN_PHOTOS', 'HELDOUT_PHOTOS', 'MOVES', 'MODEL', 'SAMPLE_PHOTO', 'load_photo', 'camera_clip', 'ClipSource',
@@ -225,14 +225,9 @@ def noise_code(shape, # (B, C, n, h, w) latent shape
                moves=MOVES # movements that own a block of C/len(moves) channels, in block order
               ) -> torch.Tensor:
     "The movement code of a mixture-of-Gaussians source: `amplitude` on each clip's movement block, latent frames 1.."
-    B, C = shape[:2]
-    if C % len(moves): raise ValueError(f"noise_code: {C} channels do not split into {len(moves)} equal blocks")
-    if len(movements) != B: raise ValueError(f"noise_code: {len(movements)} movements for a batch of {B}")
-    w, out = C // len(moves), torch.zeros(shape)
-    for i, m in enumerate(movements):
-        k = m if isinstance(m, int) else moves.index(m)
-        out[i, w*k:w*(k + 1), 1:] = amplitude
-    return out
+    if len(movements) != shape[0]: raise ValueError(f"noise_code: {len(movements)} movements for a batch of {shape[0]}")
+    blocks = [m if isinstance(m, int) else moves.index(m) for m in movements]
+    return add_noise_code(torch.zeros(shape), blocks, dict(amplitude=amplitude, moves=list(moves)))
 
 # %% ../nbs/09a_pretrain.ipynb #c8c1f9d5
 def heldout_clips(frames:int=9, size:int=32, per_photo:int=8, seed:int=1234, photos:dict=None) -> tuple:
@@ -354,9 +349,9 @@ def _ema_update(ema, model, decay):
 def evaluate(pipe, ema, cnd, ev, step:int, seed:int=0, code:dict=None) -> dict:
     "The gate and the sampled-clip metrics of the EMA model on the held-out clips (`code`: the run's `noise_code` setting)."
     from diffusers import WanImageToVideoPipeline
-    clips, caps, _ = ev
+    clips, caps, mvs = ev
     ema.eval()
-    r = dict(step=step, **gate(ema, pipe.vae, cnd, clips, caps, seed, code, ev[2]))
+    r = dict(step=step, **gate(ema, pipe.vae, cnd, clips, caps, seed, code, mvs))
     p = WanImageToVideoPipeline(**{**pipe.components, 'transformer': ema})
     p._cinebench = dict(frames=clips.shape[1], width=clips.shape[2], height=clips.shape[2], steps=8, guidance=1.0,
                         scheduler='unipc', flow_shift=3.0, fps=8, max_sequence_length=512, first_frame='substitute',
