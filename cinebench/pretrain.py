@@ -16,8 +16,9 @@ from .backbone import (tiny_wan_components, PackVAE, EMBEDDED, embedded_settings
 __all__ = ['TRAIN_PHOTOS', 'HELDOUT_PHOTOS', 'MOVES', 'MODEL', 'SAMPLE_PHOTO', 'load_photo', 'camera_clip', 'ClipSource',
            'embedded_pipeline', 'to_pixels', 'Conditioner', 'training_inputs', 'shifted_sigmas', 'flow_loss',
            'noise_block_sums', 'couple_noise', 'noise_movement', 'noise_code', 'heldout_clips', 'psnr', 'content_kept',
-           'coherent_motion', 'gate', 'sample_metrics', 'save_checkpoint', 'load_checkpoint', 'export_pipeline',
-           'evaluate', 'pretrain', 'learning_curve', 'plot_learning_curve', 'contact_sheet', 'ship', 'pretrain_cli']
+           'coherent_motion', 'one_step', 'gate', 'sample_metrics', 'motion_carried', 'save_checkpoint',
+           'load_checkpoint', 'export_pipeline', 'evaluate', 'pretrain', 'learning_curve', 'plot_learning_curve',
+           'contact_sheet', 'ship', 'pretrain_cli']
 
 # %% ../nbs/09a_pretrain.ipynb #8d455318
 TRAIN_PHOTOS = {
@@ -260,19 +261,23 @@ def coherent_motion(video:np.ndarray, min_confidence:float=0.5) -> tuple:
     return (m.label != 'static' and m.confidence >= min_confidence), m.label, float(m.confidence)
 
 @torch.no_grad()
-def gate(transformer, vae, cnd, clips, caps, seed:int=0,
-         code:dict=None, movements:list=None # a coded model (`noise_code`): the noise carries each clip's own movement
-        ) -> dict:
-    "One-step clean-clip prediction from pure noise vs copying frame 0 (PSNR on the later frames, dB)."
+def one_step(transformer, vae, cnd, clips, caps, sigma:float=1.0, seed:int=0,
+             code:dict=None, movements:list=None # a coded model (`noise_code`): the noise carries each clip's own movement
+            ) -> np.ndarray:
+    "The model's one-step prediction of the clean clips (float (B,T,H,W,3) in 0..255) from the true clips noised to `sigma` (frame 0 clean)."
     z, cond = training_inputs(vae, clips)
     g = torch.Generator().manual_seed(seed)
     noise = torch.randn(z.shape, generator=g)
     if code: noise = noise + noise_code(noise.shape, movements, code['amplitude'], tuple(code['moves']))
-    zt = torch.cat([z[:, :, :1], noise[:, :, 1:]], 2)
-    v = transformer(torch.cat([zt, cond], 1), torch.full((len(z),), 1000.), cnd.text(caps), cnd.image(clips[:, 0]),
+    zt = torch.cat([z[:, :, :1], (sigma*noise + (1 - sigma)*z)[:, :, 1:]], 2)
+    v = transformer(torch.cat([zt, cond], 1), torch.full((len(z),), 1000.*sigma), cnd.text(caps), cnd.image(clips[:, 0]),
                     return_dict=False)[0]
-    x0 = vae.unpack(torch.cat([z[:, :, :1], (zt - v)[:, :, 1:]], 2)).clamp(-1, 1) # the clean frame 0 (a delta codec adds it to every frame)
-    pred = ((x0 + 1)*127.5).permute(0, 2, 3, 4, 1).numpy()
+    x0 = vae.unpack(torch.cat([z[:, :, :1], (zt - sigma*v)[:, :, 1:]], 2)).clamp(-1, 1) # the clean frame 0 (a delta codec adds it to every frame)
+    return ((x0 + 1)*127.5).permute(0, 2, 3, 4, 1).numpy()
+
+def gate(transformer, vae, cnd, clips, caps, seed:int=0, code:dict=None, movements:list=None) -> dict:
+    "One-step clean-clip prediction from pure noise vs copying frame 0 (PSNR on the later frames, dB)."
+    pred = one_step(transformer, vae, cnd, clips, caps, 1.0, seed, code, movements)
     T = clips.shape[1]
     copy = np.repeat(clips[:, :1], T, 1)
     return dict(gate_psnr=psnr(pred[:, 1:], clips[:, 1:]), copy_psnr=psnr(copy[:, 1:], clips[:, 1:]))
@@ -288,6 +293,22 @@ def sample_metrics(pipe, clips, caps, seed:int=0, **gen) -> dict:
         ok, lab, conf = coherent_motion(v); co.append(ok); labels.append(lab); vids.append(v)
     return dict(frame0_psnr=float(np.mean(p0)), content_psnr=float(np.mean(ck)), coherent=float(np.mean(co)),
                 labels={l: labels.count(l) for l in sorted(set(labels))}), np.stack(vids)
+
+# %% ../nbs/09a_pretrain.ipynb #e06281c7
+def motion_carried(transformer, vae, cnd, clips, caps, movements, # true clips, their captions and movements (of MOVES)
+                   sigmas=(1.0, 0.6, 0.3), seed:int=0, code:dict=None) -> dict:
+    "Per noise level σ and movement: median share of the true clip's movement (along its axis) carried by the one-step prediction."
+    from cinebench.measure import camera_motion
+    axis = lambda m: m.split('_')[0] # pan, tilt or zoom: the CameraMotion field of the movement
+    true = [getattr(camera_motion(c), axis(m)) for c, m in zip(clips, movements)]
+    out = {}
+    for s in sigmas:
+        pred = one_step(transformer, vae, cnd, clips, caps, s, seed, code, movements if code else None)
+        r = {}
+        for p, t, m in zip(pred, true, movements):
+            if abs(t) > 1e-6: r.setdefault(m, []).append(getattr(camera_motion(p.round().astype(np.uint8)), axis(m))/t)
+        out[float(s)] = {m: float(np.median(v)) for m, v in r.items()}
+    return out
 
 # %% ../nbs/09a_pretrain.ipynb #68a87998
 def save_checkpoint(folder, transformer, ema, opt, state:dict):
@@ -332,6 +353,9 @@ def export_pipeline(pipe, transformer, folder, frames:int=9, size:int=32, steps:
     shutil.rmtree(tmp, ignore_errors=True)
     p = WanImageToVideoPipeline(**{**pipe.components, 'transformer': transformer})
     p.save_pretrained(tmp, safe_serialization=True)
+    for f in tmp.glob('*/config.json'): # a component loaded from a folder records its path: not part of the model
+        c = json.loads(f.read_text())
+        if c.pop('_name_or_path', None) is not None: f.write_text(json.dumps(c, indent=2, sort_keys=True) + '\n')
     cfg = dict(frames=frames, width=size, height=size, steps=steps, guidance=1.0, scheduler='unipc', flow_shift=3.0,
                fps=8, max_sequence_length=512, first_frame='substitute', compact_text=True, **(extra or {}))
     (tmp/'cinebench.json').write_text(json.dumps(cfg, indent=1))
@@ -365,7 +389,7 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
              ckpt_minutes:float=5, eval_every:int=500, max_minutes:float=None,
              synth:str=None, threads:int=1, progress:bool=True, model:dict=None,
              do_eval:bool=True, # measure on held-out clips (tests turn it off)
-             moves=MOVES, # camera movements in the training clips (a curriculum stage may narrow them)
+             moves=MOVES, # camera movements in the training clips, drawn uniformly from this list (a repeat weights one; a curriculum stage may narrow them)
              couple:bool=False, # couple each clip's noise to its movement (`couple_noise`); needs all of MOVES
              code:float=0.0, # amplitude of a readable movement code in the source noise (`noise_code`); 0: plain noise
              init=None, # start from this pipeline folder's transformer (and its frozen encoders), fresh optimizer
@@ -441,7 +465,7 @@ def pretrain(out, # output folder: ckpt/, pipeline/, log.jsonl, eval.jsonl
             opt.zero_grad(set_to_none=True); loss.backward()
             gn = float(torch.nn.utils.clip_grad_norm_(tr.parameters(), 1.0)); opt.step()
             _ema_update(ema, tr, min(ema_decay, (1 + step)/(10 + step)))
-            step += 1; run.append(float(loss))
+            step += 1; run.append(float(loss.detach()))
             if step % 10 == 0:
                 with open(out/'log.jsonl', 'a') as f:
                     f.write(json.dumps(dict(step=step, loss=float(np.mean(run)), grad_norm=gn, lr=opt.param_groups[0]['lr'],
@@ -528,7 +552,8 @@ def pretrain_cli(argv:list=None) -> int:
     ap.add_argument('--max-minutes', type=float, help='stop (and checkpoint) after this much training time')
     ap.add_argument('--synth', help='a SynthCine folder to mix in (captions are replaced by a neutral one)')
     ap.add_argument('--moves', nargs='+', default=list(MOVES), choices=list(MOVES),
-                    help='camera movements in the training clips; changing them on resume starts a curriculum stage')
+                    help='camera movements in the training clips, drawn uniformly from this list (repeat one to draw it more often, '
+                    'e.g. the shipped model\'s last stage lists each zoom three times); changing them on resume starts a curriculum stage')
     ap.add_argument('--delta', type=float, default=0.0, help='codec: later latent frames hold DELTA x (frame - frame 0), '
                     'a motion residual (0: plain packing; the shipped model uses 2)')
     ap.add_argument('--couple-noise', action='store_true', help="couple each clip's noise to its movement (see couple_noise)")
