@@ -567,7 +567,7 @@ def pretrain_cli(argv:list=None) -> int:
     try:
         if a.ship: print(ship(a.out)); return 0
         if (a.frames - 1) % 4: raise ValueError(f"--frames {a.frames}: expected 1 + 4k (the codec packs 4 frames)")
-        if a.size % 4: raise ValueError(f"--size {a.size}: expected a multiple of 4")
+        if a.size % 4 or a.size < 32: raise ValueError(f"--size {a.size}: expected a multiple of 4, at least 32 (the held-out evaluation's camera-motion estimator needs 32 px)")
         if a.init and not (Path(a.init)/'model_index.json').is_file(): raise FileNotFoundError(f"--init {a.init}: not a pipeline folder (no model_index.json)")
         r = pretrain(a.out, seed=a.seed, steps=a.steps, batch=a.batch, lr=a.lr, warmup=a.warmup, frames=a.frames, size=a.size,
                      shift=a.shift, ema_decay=a.ema, eval_every=a.eval_every, ckpt_minutes=a.ckpt_minutes, max_minutes=a.max_minutes,

@@ -16,3 +16,13 @@ def test_unknown_subcommand_names_valid_ones():
     assert r.returncode == 2
     assert "unknown subcommand 'synht'" in r.stderr and "Did you mean 'synth'" in r.stderr
 
+
+def test_pretrain_bad_input_names_the_flag(tmp_path):
+    "Bad pretrain settings fail before any work, naming the flag and what was expected."
+    for args, msg in [(['--frames', '8'], '--frames 8: expected 1 + 4k'),
+                      (['--size', '16'], '--size 16: expected a multiple of 4, at least 32'),
+                      (['--init', str(tmp_path/'nope')], 'not a pipeline folder'),
+                      (['--moves', 'pan_left', 'orbit'], "invalid choice: 'orbit'")]:
+        r = run('pretrain', '--out', str(tmp_path/'run'), *args)
+        assert r.returncode == 2 and msg in r.stderr, (args, r.stderr[-300:])
+    assert not (tmp_path/'run'/'ckpt').exists()
