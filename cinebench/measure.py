@@ -640,7 +640,9 @@ def motion_blur(video, # a video file or uint8 frames (T,H,W,3), T >= 2
                 fps:float=None, # frame rate, for the shutter time; read from the file when `video` is a path
                 min_shift:float=0.5, # blocks moving less than this (px/frame) carry no usable blur
                 min_detail:float=100, # less fine detail than this (see `MotionBlur.detail`): blur is not measurable, nan
-                hfov:float=50) -> MotionBlur:
+                hfov:float=50,
+                max_exposure:float=1.0, # longest exposure, as a fraction of the frame interval (1 = a 360° shutter)
+               ) -> MotionBlur:
     "Blur length along the camera motion, the exposure fraction and (with the frame rate) the shutter time."
     if isinstance(video, (str, Path)):
         from cinebench.io import video_info
@@ -663,8 +665,10 @@ def motion_blur(video, # a video file or uint8 frames (T,H,W,3), T >= 2
     wt = wm * ((mag >= min_shift) & (wm > 0.1))
     n = int((wt > 0).sum())
     if n < 3: return MotionBlur(float('nan'), float('nan'), float('nan'), float(np.median(mag)) * f, float('nan'), n)
-    L, cst, det = blur_length(g, np.where(mag > 0, dm / np.maximum(mag, 1e-9), 1), wt)
     sp = float((wt * mag).sum() / wt.sum())
+    # a shutter cannot stay open longer than `max_exposure` frame intervals: no blur longer than that much motion
+    cap = min(12.0, max_exposure * sp)
+    L, cst, det = blur_length(g, np.where(mag > 0, dm / np.maximum(mag, 1e-9), 1), wt, lengths=np.arange(0, cap + 1e-9, 0.125))
     if det < min_detail: L = float('nan') # a smooth or defocused picture: blur cannot be told from the content
     e = L / sp
     return MotionBlur(L * f, e, e / fps if fps else float('nan'), sp * f, cst, n, det)
