@@ -13,13 +13,13 @@ from .taxonomy import ShotLabels, GROUPS, paraphrase, parse_caption, valid_keys,
 
 # %% auto #0
 __all__ = ['DEFAULT_CONFIG', 'MINILM_PACKAGE', 'MOTION_FEATURES', 'ASSET_DIR', 'COMBO_ID', 'BANK_VARIANTS', 'REAL_PHOTOS',
-           'REAL_MOVEMENTS', 'minilm_path', 'motion_features', 'input_frames', 'TemporalPool', 'CameraCLIP',
-           'load_clip_frames', 'encode_video', 'encode_text', 'score', 'embedded_path', 'save_pretrained',
+           'REAL_MOVEMENTS', 'minilm_path', 'motion_features', 'input_frames', 'TemporalPool', 'ConvTower',
+           'CameraCLIP', 'load_clip_frames', 'encode_video', 'encode_text', 'score', 'embedded_path', 'save_pretrained',
            'from_pretrained', 'read_metadata', 'clip_labels', 'clip_subject', 'split_by_scene', 'clip_cache',
            'motion_cache', 'ClipDataset', 'definition_caption', 'caption_pool', 'clip_loss', 'ClipDataModule',
            'CameraCLIPModule', 'train_clip', 'retrieval_metrics', 'heldout_captions', 'evaluate', 'classify',
-           'confusion', 'plot_confusion', 'retrain_text_tower', 'virtual_camera_clip', 'real_photo_clips',
-           'real_footage_check', 'retrieve_cli', 'train_clip_cli']
+           'confusion', 'plot_confusion', 'retrain_text_tower', 'retrain_image_tower', 'virtual_camera_clip',
+           'real_photo_clips', 'real_footage_check', 'retrieve_cli', 'train_clip_cli']
 
 # %% ../nbs/11_cameraclip.ipynb #b303c560
 DEFAULT_CONFIG = dict(
@@ -35,6 +35,8 @@ DEFAULT_CONFIG = dict(
     motion_scale=(0.1, 0.1, 0.1, 5.0, 1.0), # the features (pan, tilt, zoom, roll over the clip, confidence) are divided by these
     stem='none', # 'conv': a small convolutional stem (stride 4) before the CLIP image tower (a hybrid ViT)
     stem_channels=64, # channels of the conv stem's output, the image tower's input channels
+    vision='vit', # image tower: 'vit' (the CLIP vision transformer above) or 'cnn' (`ConvTower`, a small convolutional net)
+    cnn_width=32, # vision='cnn': channels of its first stage (doubling at each of the 4 stages); a multiple of 8
     text_width=128, text_layers=4, text_heads=4, max_text_len=48,
     text_init='random', # text='scratch': 'random' word embeddings, or 'minilm_words' (MiniLM's word embeddings, PCA to text_width, frozen)
     clip_path=None, # for layout='clip': the CLIP checkpoint folder
@@ -90,12 +92,32 @@ class TemporalPool(nn.Module):
         if self.temporal: x = x + self.block(x + self.pos[:x.shape[1]])
         return x.mean(1)
 
+# %% ../nbs/11_cameraclip.ipynb #98a7ea43
+class ConvTower(nn.Module):
+    "Four stride-2 stages of two 3x3 convolutions (GroupNorm, GELU), global average pooling and a linear projection."
+    def __init__(self, cin:int, # input channels (6 for frame pairs)
+                 width:int, # channels of the first stage, doubled at each stage
+                 dim:int # output embedding width
+                ):
+        super().__init__()
+        if width % 8: raise ValueError(f"cnn_width={width}: expected a multiple of 8 (GroupNorm with 8 groups)")
+        ch = [cin, width, 2 * width, 4 * width, 8 * width]
+        layers = []
+        for a, b in zip(ch, ch[1:]):
+            layers += [nn.Conv2d(a, b, 3, 2, 1), nn.GroupNorm(8, b), nn.GELU(), nn.Conv2d(b, b, 3, 1, 1), nn.GroupNorm(8, b), nn.GELU()]
+        self.body = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.proj = nn.Linear(8 * width, dim)
+    def forward(self, x): return self.proj(self.body(x)) # (N, cin, S, S) -> (N, dim)
+
 # %% ../nbs/11_cameraclip.ipynb #9819e9e6
 def _clip_config(c:dict):
     "A `CLIPConfig` for this project's layout."
     from transformers import CLIPConfig, CLIPVisionConfig, CLIPTextConfig
     conv = c.get('stem', 'none') == 'conv'
-    vc = CLIPVisionConfig(image_size=c['image_size'] // 4 if conv else c['image_size'], patch_size=c['patch_size'] // 4 if conv else c['patch_size'],
+    if c.get('vision', 'vit') == 'cnn': # the CNN is the image tower: the CLIP vision model is a placeholder of a few weights
+        vc = CLIPVisionConfig(image_size=4, patch_size=4, hidden_size=8, intermediate_size=8, num_hidden_layers=1,
+                              num_attention_heads=1, projection_dim=c['embed_dim'], num_channels=3)
+    else: vc = CLIPVisionConfig(image_size=c['image_size'] // 4 if conv else c['image_size'], patch_size=c['patch_size'] // 4 if conv else c['patch_size'],
                           hidden_size=c['width'], intermediate_size=2 * c['width'], num_hidden_layers=c['layers'],
                           num_attention_heads=c['heads'], projection_dim=c['embed_dim'],
                           num_channels=c['stem_channels'] if conv else 6 if c['video_input'] == 'pairs' else 3)
@@ -130,7 +152,7 @@ class CameraCLIP(nn.Module):
         c = {**DEFAULT_CONFIG, **(config or {})}
         bad = [k for k in c if k not in DEFAULT_CONFIG and k not in ('train', 'train_scenes')]
         if bad: raise ValueError(f"unknown CameraCLIP config key(s) {bad}; valid: {', '.join(DEFAULT_CONFIG)}")
-        for k, ok in (('text_init', ('random', 'minilm_words')), ('layout', ('cameraclip', 'clip')), ('video_input', ('pairs', 'frames')), ('pooling', ('mean', 'temporal')), ('stem', ('none', 'conv')),
+        for k, ok in (('vision', ('vit', 'cnn')), ('text_init', ('random', 'minilm_words')), ('layout', ('cameraclip', 'clip')), ('video_input', ('pairs', 'frames')), ('pooling', ('mean', 'temporal')), ('stem', ('none', 'conv')),
                       ('text', ('minilm', 'minilm_lora', 'scratch', 'clip')), ('motion', ('none', 'camera'))):
             if c[k] not in ok: raise ValueError(f"config {k}={c[k]!r}; expected one of {ok}")
         self.config = c
@@ -153,6 +175,7 @@ class CameraCLIP(nn.Module):
                 cin, w = 6 if c['video_input'] == 'pairs' else 3, c['stem_channels']
                 self.stem = nn.Sequential(nn.Conv2d(cin, w // 2, 3, 2, 1), nn.GroupNorm(8, w // 2), nn.GELU(),
                                           nn.Conv2d(w // 2, w, 3, 2, 1), nn.GroupNorm(8, w), nn.GELU(), nn.Conv2d(w, w, 1))
+            if c['vision'] == 'cnn': self.cnn = ConvTower(6 if c['video_input'] == 'pairs' else 3, int(c['cnn_width']), c['embed_dim'])
             self.tokenizer = _load_tokenizer(minilm_path()) if c['text'] in ('minilm', 'minilm_lora', 'scratch') else None
         steps = c['frames'] // 2 if c['video_input'] == 'pairs' else c['frames']
         self.pool = TemporalPool(c['embed_dim'], steps, c['pooling'] == 'temporal')
@@ -239,9 +262,11 @@ def _video_features(self, x, # normalised float (B,T,3,S,S) from `_prep`
         x = torch.cat([a, b - a], 2)
     K = x.shape[1]
     x = x.flatten(0, 1)
-    if self.config.get('stem', 'none') == 'conv': x = self.stem(x)
-    f = self.clip.get_image_features(pixel_values=x)
-    f = getattr(f, 'pooler_output', f)  # transformers 5 may return an output object
+    if self.config.get('vision', 'vit') == 'cnn': f = self.cnn(x)
+    else:
+        if self.config.get('stem', 'none') == 'conv': x = self.stem(x)
+        f = self.clip.get_image_features(pixel_values=x)
+        f = getattr(f, 'pooler_output', f)  # transformers 5 may return an output object
     out = self.pool(f.view(B, K, -1))
     return out if self.config.get('motion', 'none') == 'none' or phi is False else out + _motion_embedding(self, phi, out)
 
@@ -828,7 +853,7 @@ def retrain_text_tower(model:CameraCLIP, # a trained model; its image tower is k
     if motion == 'camera' and (phi is None or len(phi) != len(clips)):
         raise ValueError(f"motion='camera' needs phi, the motion_features of the {len(clips)} clips, got {None if phi is None else len(phi)}")
     new = CameraCLIP(c, seed)
-    keep = ('clip.vision_model.', 'clip.visual_projection.', 'pool.', 'group_heads.')
+    keep = ('clip.vision_model.', 'clip.visual_projection.', 'stem.', 'cnn.', 'pool.', 'group_heads.') # the whole image tower
     rel = {'minilm_lora': ('text_lora_rank',), 'scratch': ('text_width', 'text_layers', 'text_heads', 'text_init')}.get(text, ())
     same = all(model.config.get(k, DEFAULT_CONFIG[k]) == c[k] for k in ('text', 'motion') + rel)
     new.load_state_dict({k: v for k, v in _state(model).items() if same or k.startswith(keep)}, strict=False) # same kind: continue it
@@ -864,6 +889,71 @@ def retrain_text_tower(model:CameraCLIP, # a trained model; its image tower is k
         loss = loss + bank_weight * F.cross_entropy(new.logit_scale.exp().clamp(max=100) * v @ bt.T, tgt, ignore_index=-100)
         opt.zero_grad(); loss.backward(); opt.step()
         with torch.no_grad(): new.clip.logit_scale.clamp_(0, math.log(100))
+    return new.eval()
+
+# %% ../nbs/11_cameraclip.ipynb #e1d2e7f6
+_TEXT_SIDE = ('text_encoder.', 'text_head.', 'clip.text_model.', 'clip.text_projection.', 'clip.logit_scale')
+
+def retrain_image_tower(model:CameraCLIP, # a trained model; its text tower (and temperature) is kept frozen
+                        clips, # uint8 training clips (N,T,H,W,3)
+                        records:list, # their records
+                        vision:str='cnn', # the new image tower: 'cnn' or 'vit'
+                        steps:int=3000, batch_size:int=64, lr:float=2e-3, seed:int=0,
+                        pool_size:int=4, # training-wording captions per label combination
+                        definitions:int=2, # definition captions per label combination
+                        group_weight:float=0.5, # weight of the per-group probes on the video embedding
+                        phi=None, # motion='camera': `motion_features` of `clips` (N, 5)
+                        image_config:dict=None, # overrides, e.g. {'cnn_width': 32, 'frames': 2}
+                        augment:bool=True, # time reversal and mirroring, with labels and motion features
+                        progress:bool=True) -> CameraCLIP:
+    "A copy of `model` with a new image tower trained against its frozen text tower."
+    from tqdm.auto import tqdm
+    c = {k: v for k, v in model.config.items() if k in DEFAULT_CONFIG} | {'vision': vision} | (image_config or {})
+    motion = c['motion'] == 'camera'
+    if motion and (phi is None or len(phi) != len(clips)):
+        raise ValueError(f"motion='camera' needs phi, the motion_features of the {len(clips)} clips, got {None if phi is None else len(phi)}")
+    if len(records) != len(clips): raise ValueError(f"{len(clips)} clips but {len(records)} records")
+    new = CameraCLIP(c, seed)
+    new.load_state_dict({k: v for k, v in _state(model).items() if k.startswith(_TEXT_SIDE + ('motion_head.',))}, strict=False)
+    for n, p in new.named_parameters():
+        if n.startswith(_TEXT_SIDE): p.requires_grad_(False)
+    ds = ClipDataset(clips, records, 'train', augment=False, seed=seed)
+    pool = caption_pool(ds.subjects, pool_size, 'train', seed, definitions)
+    combos = list(pool); cid = {cb: i for i, cb in enumerate(combos)}
+    new.eval()
+    with torch.no_grad(): E = torch.stack([F.normalize(new.text_features(pool[cb]), dim=-1) for cb in combos]) # (275, captions, D)
+    ok = [i for i, l in enumerate(ds.labels) if l is not None and (l.framing, l.angle, l.movement) in cid]
+    if not ok: raise ValueError("no training clip has a framing/angle/movement combination of the caption pool")
+    gt = {g: torch.tensor([valid_keys(g, extended=True).index(cb[k]) for cb in combos]) for k, g in enumerate(GROUPS)}
+    phi = None if phi is None else torch.as_tensor(np.asarray(phi), dtype=torch.float32)
+    ps = [p for p in new.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(ps, lr=lr, weight_decay=0.05)
+    wu = max(1, min(100, steps // 20)) # warm-up, then cosine decay
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: (s + 1) / wu if s < wu else 0.5 * (1 + math.cos(math.pi * min(1., (s - wu) / max(1, steps - wu)))))
+    rng = np.random.default_rng(seed); new.train()
+    scale = new.logit_scale.exp().clamp(max=100).detach()
+    for step in tqdm(range(steps), disable=not progress, desc=f'image tower {vision}'):
+        idx = rng.choice(ok, min(batch_size, len(ok)), replace=False)
+        x = torch.from_numpy(np.stack([np.asarray(clips[i]) for i in idx]))
+        labs = [ds.labels[i] for i in idx]; mv = [l.movement for l in labs]
+        f = phi[idx].clone() if phi is not None else None
+        if augment:
+            rev, mir = rng.random(len(idx)) < 0.5, rng.random(len(idx)) < 0.5
+            for b in range(len(idx)):
+                if rev[b]:
+                    x[b] = x[b].flip(0); mv[b] = _REVERSE.get(mv[b], mv[b])
+                    if f is not None: f[b, :4] = -f[b, :4]
+                if mir[b]:
+                    x[b] = x[b].flip(2); mv[b] = _MIRROR.get(mv[b], mv[b])
+                    if f is not None: f[b, [0, 3]] = -f[b, [0, 3]]
+        keys = torch.tensor([cid.get((l.framing, l.angle, m), -1) for l, m in zip(labs, mv)])
+        use = keys >= 0 # an augmented movement outside the pool (none for the 11 main movements)
+        v = F.normalize(new.video_features(new._prep(x), f), dim=-1)[use]; keys = keys[use]
+        t = E[keys, torch.from_numpy(rng.integers(0, E.shape[1], len(keys)))]
+        loss = clip_loss(v, t, new.logit_scale.detach(), keys)
+        loss = loss + F.cross_entropy(scale * v @ E[:, step % E.shape[1]].T, keys)
+        if group_weight: loss = loss + group_weight * sum(F.cross_entropy(new.group_heads[g](v) * 10, gt[g][keys]) for g in GROUPS) / len(GROUPS)
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
     return new.eval()
 
 # %% ../nbs/11_cameraclip.ipynb #4264f3b1
@@ -1031,12 +1121,35 @@ def train_clip_cli(argv:list=None) -> int:
     p.add_argument('--text-from', default=None, metavar='MODEL',
                    help="only train a new text tower (--text, --text-width, --text-layers) against MODEL's frozen video tower")
     p.add_argument('--text-width', type=int, default=128); p.add_argument('--text-layers', type=int, default=4)
-    p.add_argument('--half', action='store_true', help='with --text-from: store float16 weights')
+    p.add_argument('--image-from', default=None, metavar='MODEL',
+                   help="only train a new image tower (--vision, --cnn-width, --frames) against MODEL's frozen text tower")
+    p.add_argument('--vision', default='vit', choices=['vit', 'cnn'], help="image tower: the CLIP ViT or a small CNN")
+    p.add_argument('--cnn-width', type=int, default=32, help="vision='cnn': channels of its first stage")
+    p.add_argument('--half', action='store_true', help='with --text-from or --image-from: store float16 weights')
     p.add_argument('--word-dropout', type=float, default=0.0, help='with --text-from: drop caption words with this probability')
     p.add_argument('--text-init', default='random', choices=['random', 'minilm_words'], help="scratch text tower: word embeddings from MiniLM (frozen)")
     p.add_argument('--threads', type=int, default=1)
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
+    if a.text_from and a.image_from: print("cinebench train-clip: --text-from and --image-from retrain one tower each; give one", file=sys.stderr); return 2
+    if a.image_from:
+        try:
+            base = CameraCLIP.from_pretrained(a.image_from)
+            recs, clips, phi = [], [], []
+            nf = input_frames({**base.config, 'frames': a.frames}); S = base.config['image_size']
+            for d in a.data:
+                r = read_metadata(d); recs += r; clips.append(np.asarray(clip_cache(d, r, nf, S)))
+                if base.config.get('motion') == 'camera': phi.append(motion_cache(d, r, nf, S))
+            ic = dict(frames=a.frames) | (dict(cnn_width=a.cnn_width) if a.vision == 'cnn' else dict(width=a.width, layers=a.layers, heads=a.heads, patch_size=a.patch))
+            m = retrain_image_tower(base, np.concatenate(clips), recs, a.vision, a.steps, a.batch_size, a.lr, a.seed, a.pool_size,
+                                    a.definitions, a.group_weight, np.concatenate(phi) if phi else None, ic, not a.no_augment)
+        except (FileNotFoundError, ValueError) as e:
+            print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
+        m.save_pretrained(a.out, half=a.half, extra={'train': {**base.config.get('train', {}), 'image_stage': dict(image_from=str(a.image_from), data=a.data,
+                          clips=len(recs), vision=a.vision, steps=a.steps, batch_size=a.batch_size, lr=a.lr, pool_size=a.pool_size,
+                          definitions=a.definitions, group_weight=a.group_weight, augment=not a.no_augment, seed=a.seed, **ic)},
+                          'train_scenes': sorted(set(base.config.get('train_scenes') or []) | {str(r.get('scene', r['file_name'])) for r in recs})})
+        print(f"saved {a.out}"); return 0
     if a.text_from:
         try:
             base = CameraCLIP.from_pretrained(a.text_from)

@@ -187,3 +187,25 @@ def test_minilm_lora_and_motion_features(toy, tmp_path):
     t = CameraCLIP.from_pretrained(tmp_path/'t')
     assert t.config['motion'] == 'camera' and t.config['train']['text_stage']['motion'] == 'camera'
     assert t.encode_video(v).shape == (2, 16)
+
+def test_image_from_cli(toy, tmp_path):
+    "--image-from trains a new (CNN) image tower against a frozen text tower: captions score exactly as before, clips do not; bad input."
+    from cinebench.cameraclip import train_clip_cli, ConvTower
+    base = CameraCLIP({**TINY, 'text': 'scratch', 'text_width': 32, 'text_layers': 1, 'text_heads': 1}); base.save_pretrained(tmp_path/'b')
+    assert train_clip_cli(['--data', str(toy), '--out', str(tmp_path/'i'), '--image-from', str(tmp_path/'b'), '--vision', 'cnn',
+                           '--cnn-width', '8', '--frames', '2', '--steps', '3', '--batch-size', '4', '--definitions', '1', '--half']) == 0
+    m = CameraCLIP.from_pretrained(tmp_path/'i')
+    assert m.config['vision'] == 'cnn' and m.config['frames'] == 2 and isinstance(m.cnn, ConvTower)
+    assert m.config['train']['image_stage']['steps'] == 3 and m.config['train']['image_stage']['cnn_width'] == 8
+    texts = ['a close-up, the camera pans left', 'a long shot from a high angle']
+    assert torch.allclose(m.encode_text(texts), base.encode_text(texts), atol=1e-2) # text tower kept (float16 storage)
+    v = np.random.default_rng(2).integers(0, 255, (2, 4, 32, 32, 3), dtype=np.uint8)
+    assert m.encode_video(v).shape == (2, 16) and not torch.allclose(m.encode_video(v), base.encode_video(v), atol=1e-2)
+    # and the converse keeps the CNN: a new text tower on it leaves the clips' embeddings as they were
+    assert train_clip_cli(['--data', str(toy), '--out', str(tmp_path/'t'), '--text-from', str(tmp_path/'i'), '--text', 'scratch',
+                           '--text-width', '32', '--text-layers', '1', '--steps', '2', '--batch-size', '4']) == 0
+    assert torch.allclose(CameraCLIP.from_pretrained(tmp_path/'t').encode_video(v), m.encode_video(v), atol=1e-5)
+    assert train_clip_cli(['--data', str(toy), '--out', str(tmp_path/'x'), '--image-from', str(tmp_path/'nope')]) == 2
+    assert train_clip_cli(['--data', str(toy), '--out', str(tmp_path/'x'), '--image-from', str(tmp_path/'b'), '--text-from', str(tmp_path/'b')]) == 2
+    with pytest.raises(ValueError, match='cnn_width'): CameraCLIP({**TINY, 'vision': 'cnn', 'cnn_width': 12})
+    with pytest.raises(ValueError, match='vision'): CameraCLIP({**TINY, 'vision': 'resnet'})

@@ -1,5 +1,5 @@
 """CameraCLIP speed on CPU: training clips/s and encoding clips/s of the embedded model's configuration, with the
-paper's layout (RGB frames through the image tower, mean pooled, no motion features) measured in the same run as the
+paper's layout (4 RGB frames through a ViT image tower, mean pooled, no motion features) measured in the same run as the
 baseline. With motion='camera' the classical camera-motion features are computed from every batch, as in training.
 
     OMP_NUM_THREADS=1 python tests/bench/bench_cameraclip.py [--threads 1] [--batch 32] [--steps 6]
@@ -50,8 +50,9 @@ if __name__ == '__main__':
     import json
     f = embedded_path()/'cameraclip.json'
     cfg = {k: v for k, v in json.loads(f.read_text()).items() if k in DEFAULT_CONFIG} if f.exists() else dict(DEFAULT_CONFIG)
-    base = {**cfg, 'video_input': 'frames', 'pooling': 'mean', 'motion': 'none'}
-    print(f"CPU threads {a.threads}; config: {cfg['image_size']}px, {cfg['frames']} frames, width {cfg['width']}, {cfg['layers']} layers, "
+    base = {**cfg, 'video_input': 'frames', 'pooling': 'mean', 'motion': 'none', 'vision': 'vit', 'frames': max(4, cfg['frames'])} # the paper's layout: a ViT over RGB frames
+    tower = f"CNN width {cfg['cnn_width']}" if cfg.get('vision') == 'cnn' else f"ViT width {cfg['width']}, {cfg['layers']} layers"
+    print(f"CPU threads {a.threads}; config: {cfg['image_size']}px, {cfg['frames']} frames, {tower}, "
           f"video_input={cfg['video_input']}, pooling={cfg['pooling']}, text={cfg['text']}, motion={cfg.get('motion', 'none')}")
     rt, rb = train_rate(cfg, a.batch, a.steps), train_rate(base, a.batch, a.steps)
     print(f"training:  {rt:7.1f} clips/s   baseline (RGB frames, mean pool) {rb:7.1f} clips/s   ratio {rt / rb:.2f}")
