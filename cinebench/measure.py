@@ -647,6 +647,7 @@ def motion_blur(video, # a video file or uint8 frames (T,H,W,3), T >= 2
     if isinstance(video, (str, Path)):
         from cinebench.io import video_info
         fps = fps or video_info(video)['fps']
+    if not max_exposure > 0: raise ValueError(f"max_exposure={max_exposure}: expected a fraction of the frame interval > 0 (1 = a 360° shutter)")
     x = _check_video(_load_small(video) if isinstance(video, (str, Path)) else video)
     T, H, W = x.shape[:3]
     f = max(1, W // 256) # analyse at about 256 px wide: blur is a fine detail
