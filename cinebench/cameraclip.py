@@ -1090,6 +1090,13 @@ def retrieve_cli(argv:list=None) -> int:
     if a.json: Path(a.json).write_text(json.dumps(out, indent=1))
     return 0
 
+def _add_stage(train:dict, key:str, rec:dict) -> dict:
+    "A model's training record with a new stage under `key`; an earlier stage of that name moves to `earlier_stages`."
+    t = dict(train)
+    if key in t: t['earlier_stages'] = list(t.get('earlier_stages', [])) + [{key: t[key]}]
+    t[key] = rec
+    return t
+
 def train_clip_cli(argv:list=None) -> int:
     "`cinebench train-clip --data DIR --out MODEL`: train (or resume) a CameraCLIP."
     p = argparse.ArgumentParser(prog='cinebench train-clip', description='Train a CameraCLIP on metadata.jsonl folders (resumes from --out).')
@@ -1145,9 +1152,9 @@ def train_clip_cli(argv:list=None) -> int:
                                     a.definitions, a.group_weight, np.concatenate(phi) if phi else None, ic, not a.no_augment)
         except (FileNotFoundError, ValueError) as e:
             print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
-        m.save_pretrained(a.out, half=a.half, extra={'train': {**base.config.get('train', {}), 'image_stage': dict(image_from=str(a.image_from), data=a.data,
+        m.save_pretrained(a.out, half=a.half, extra={'train': _add_stage(base.config.get('train', {}), 'image_stage', dict(image_from=str(a.image_from), data=a.data,
                           clips=len(recs), vision=a.vision, steps=a.steps, batch_size=a.batch_size, lr=a.lr, pool_size=a.pool_size,
-                          definitions=a.definitions, group_weight=a.group_weight, augment=not a.no_augment, seed=a.seed, **ic)},
+                          definitions=a.definitions, group_weight=a.group_weight, augment=not a.no_augment, seed=a.seed, **ic)),
                           'train_scenes': sorted(set(base.config.get('train_scenes') or []) | {str(r.get('scene', r['file_name'])) for r in recs})})
         print(f"saved {a.out}"); return 0
     if a.text_from:
@@ -1164,9 +1171,9 @@ def train_clip_cli(argv:list=None) -> int:
                                    a.pool_size, a.definitions, tc, a.word_dropout, a.motion, np.concatenate(phi) if phi else None, a.bank_size)
         except (FileNotFoundError, ValueError) as e:
             print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
-        m.save_pretrained(a.out, half=a.half, extra={'train': {**base.config.get('train', {}), 'text_stage': dict(text_from=str(a.text_from), data=a.data,
+        m.save_pretrained(a.out, half=a.half, extra={'train': _add_stage(base.config.get('train', {}), 'text_stage', dict(text_from=str(a.text_from), data=a.data,
                           clips=len(recs), text=a.text, steps=a.steps, batch_size=a.batch_size, lr=a.lr, word_dropout=a.word_dropout,
-                          definitions=a.definitions, motion=a.motion, bank_size=a.bank_size, **tc)},
+                          definitions=a.definitions, motion=a.motion, bank_size=a.bank_size, seed=a.seed, **tc)),
                           'train_scenes': sorted(set(base.config.get('train_scenes') or []) | {str(r.get('scene', r['file_name'])) for r in recs})})
         print(f"saved {a.out}"); return 0
     cfg = dict(frames=a.frames, image_size=a.size, patch_size=a.patch, width=a.width, layers=a.layers, heads=a.heads, embed_dim=a.embed_dim,
