@@ -1090,6 +1090,18 @@ def retrieve_cli(argv:list=None) -> int:
     if a.json: Path(a.json).write_text(json.dumps(out, indent=1))
     return 0
 
+def _read_sets(dirs:list, frames:int, size:int, motion:bool) -> tuple:
+    "`(records, clips, phi)` of dataset folders, through the caches; phi (camera-motion features) only with `motion`."
+    recs, clips, phi = [], [], []
+    for d in dirs:
+        r = read_metadata(d); recs += r; clips.append(np.asarray(clip_cache(d, r, frames, size)))
+        if motion: phi.append(motion_cache(d, r, frames, size))
+    return recs, np.concatenate(clips), np.concatenate(phi) if phi else None
+
+def _seen_scenes(base:CameraCLIP, recs:list) -> list:
+    "The scenes a model derived from `base` has seen: `base`'s and those of `recs`."
+    return sorted(set(base.config.get('train_scenes') or []) | {str(r.get('scene', r['file_name'])) for r in recs})
+
 def _add_stage(train:dict, key:str, rec:dict) -> dict:
     "A model's training record with a new stage under `key`; an earlier stage of that name moves to `earlier_stages`."
     t = dict(train)
@@ -1142,39 +1154,33 @@ def train_clip_cli(argv:list=None) -> int:
     if a.image_from:
         try:
             base = CameraCLIP.from_pretrained(a.image_from)
-            recs, clips, phi = [], [], []
-            nf = input_frames({**base.config, 'frames': a.frames}); S = base.config['image_size']
-            for d in a.data:
-                r = read_metadata(d); recs += r; clips.append(np.asarray(clip_cache(d, r, nf, S)))
-                if base.config.get('motion') == 'camera': phi.append(motion_cache(d, r, nf, S))
+            recs, clips, phi = _read_sets(a.data, input_frames({**base.config, 'frames': a.frames}), base.config['image_size'],
+                                          base.config.get('motion') == 'camera')
             ic = dict(frames=a.frames) | (dict(cnn_width=a.cnn_width) if a.vision == 'cnn' else dict(width=a.width, layers=a.layers, heads=a.heads, patch_size=a.patch))
-            m = retrain_image_tower(base, np.concatenate(clips), recs, a.vision, a.steps, a.batch_size, a.lr, a.seed, a.pool_size,
-                                    a.definitions, a.group_weight, np.concatenate(phi) if phi else None, ic, not a.no_augment)
+            m = retrain_image_tower(base, clips, recs, a.vision, a.steps, a.batch_size, a.lr, a.seed, a.pool_size,
+                                    a.definitions, a.group_weight, phi, ic, not a.no_augment)
         except (FileNotFoundError, ValueError) as e:
             print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
         m.save_pretrained(a.out, half=a.half, extra={'train': _add_stage(base.config.get('train', {}), 'image_stage', dict(image_from=str(a.image_from), data=a.data,
                           clips=len(recs), vision=a.vision, steps=a.steps, batch_size=a.batch_size, lr=a.lr, pool_size=a.pool_size,
                           definitions=a.definitions, group_weight=a.group_weight, augment=not a.no_augment, seed=a.seed, **ic)),
-                          'train_scenes': sorted(set(base.config.get('train_scenes') or []) | {str(r.get('scene', r['file_name'])) for r in recs})})
+                          'train_scenes': _seen_scenes(base, recs)})
         print(f"saved {a.out}"); return 0
     if a.text_from:
         try:
             base = CameraCLIP.from_pretrained(a.text_from)
-            recs, clips, phi = [], [], []
-            nf = input_frames({**base.config, 'motion': a.motion})
-            for d in a.data:
-                r = read_metadata(d); recs += r; clips.append(np.asarray(clip_cache(d, r, nf, base.config['image_size'])))
-                if a.motion == 'camera': phi.append(motion_cache(d, r, nf, base.config['image_size']))
+            recs, clips, phi = _read_sets(a.data, input_frames({**base.config, 'motion': a.motion}), base.config['image_size'],
+                                          a.motion == 'camera')
             tc = (dict(text_lora_rank=a.text_lora_rank) if a.text == 'minilm_lora' else
                   dict(text_width=a.text_width, text_layers=a.text_layers, text_heads=max(1, a.text_width // 32), text_init=a.text_init))
-            m = retrain_text_tower(base, np.concatenate(clips), recs, a.text, a.steps, a.batch_size, a.lr, a.bank_weight, a.seed,
-                                   a.pool_size, a.definitions, tc, a.word_dropout, a.motion, np.concatenate(phi) if phi else None, a.bank_size)
+            m = retrain_text_tower(base, clips, recs, a.text, a.steps, a.batch_size, a.lr, a.bank_weight, a.seed,
+                                   a.pool_size, a.definitions, tc, a.word_dropout, a.motion, phi, a.bank_size)
         except (FileNotFoundError, ValueError) as e:
             print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
         m.save_pretrained(a.out, half=a.half, extra={'train': _add_stage(base.config.get('train', {}), 'text_stage', dict(text_from=str(a.text_from), data=a.data,
                           clips=len(recs), text=a.text, steps=a.steps, batch_size=a.batch_size, lr=a.lr, word_dropout=a.word_dropout,
                           definitions=a.definitions, motion=a.motion, bank_size=a.bank_size, seed=a.seed, **tc)),
-                          'train_scenes': sorted(set(base.config.get('train_scenes') or []) | {str(r.get('scene', r['file_name'])) for r in recs})})
+                          'train_scenes': _seen_scenes(base, recs)})
         print(f"saved {a.out}"); return 0
     cfg = dict(frames=a.frames, image_size=a.size, patch_size=a.patch, width=a.width, layers=a.layers, heads=a.heads, embed_dim=a.embed_dim,
                video_input=a.video_input, pooling=a.pooling, text=a.text, stem=a.stem, motion=a.motion, text_lora_rank=a.text_lora_rank)
