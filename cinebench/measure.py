@@ -294,6 +294,46 @@ def _pan_parallax(d, m, wt, t, noise:float=0.1):
     num, den = (w2 * (q.real ** 2 - q.imag ** 2)).sum(), (w2 * at[:, None] ** 2).sum()
     return float(math.sqrt(max(0.0, num) / max(den, 1e-12)))
 
+def _layers(g, K:int=3, blk:int=16, stp:int=8, pk_min:float=0.25, thr:float=1.0):
+    """Two-layer reading of a zoom-like or static clip, for dolly against zoom.
+    Block displacements over pairs of frames `K` apart are summed over the clip (finer blocks than the camera fit, so a
+    near subject holds several), a robust similarity is fitted to the textured blocks, and a second one to the blocks
+    the first leaves out. A zoom moves every layer with one scale; a dolly along the optical axis scales each depth
+    layer by its own amount about the frame centre (a distant sky or skyline by almost nothing). Returns the share
+    of textured blocks each layer holds `a`, each layer's scale `s` as a zoom per frame (log-scale), and how far the
+    layers differ in translation `dt` and rotation `dr` (same units, at the RMS radius), or None below K + 1 frames."""
+    T, h, w = g.shape
+    if T <= K: return None
+    D, P = 0, []
+    for s in range(0, T - K, K):
+        d, pk, z = block_shifts(np.stack([g[s], g[s + K]]), blk, stp)
+        P.append(pk[0]); D = D + d[0]
+    n = K * len(P) # frames the sums span
+    wt = np.min(P, 0); wt = (wt * (wt > pk_min))[None]
+    if wt.sum() < 1e-6: return None
+    rho = math.sqrt((w * w + h * h) / 12)
+    t1, c1, w1 = fit_similarity(D[None], wt, z, thr=thr, B=blk)
+    out = np.clip(wt - w1, 0, None)
+    t2, c2, w2 = fit_similarity(D[None], out, z, thr=thr, B=blk) if out.sum() > 1e-6 else (t1, c1, 0 * w1)
+    return dict(a=(float(w1.sum() / wt.sum()), float(w2.sum() / wt.sum())), s=(float(c1[0].real / n), float(c2[0].real / n)),
+                dt=float(abs(t2[0] - t1[0]) / rho / n), dr=float(abs(c2[0].imag - c1[0].imag) / n))
+
+def _layer_dolly(L, min_area:float=0.09, min_zoom:float=0.008, still:float=0.25, centred:float=0.25) -> int:
+    "+1 / -1 when the layers read as a dolly in / out: two layers of at least `min_area` each, one scaling by at least `min_zoom` per frame, the other by at most `still` of that, both about the same centre (translation and rotation apart by at most `centred` of it); else 0."
+    if L is None: return 0
+    (a1, a2), (s1, s2) = L['a'], L['s']
+    big, small = (s1, s2) if abs(s1) >= abs(s2) else (s2, s1)
+    ok = (min(a1, a2) >= min_area and abs(big) >= min_zoom and abs(small) <= still * abs(big)
+          and L['dt'] <= centred * abs(big) and L['dr'] <= centred * abs(big))
+    return int(math.copysign(1, big)) if ok else 0
+
+def _one_scale(L, agree:float=0.2, min_zoom:float=0.003, min_area:float=0.05) -> bool:
+    "True when both layers scale alike (within `agree` of the larger, which is at least `min_zoom` per frame): a zoom, whatever the parallax step saw."
+    if L is None: return False
+    (a1, a2), (s1, s2) = L['a'], L['s']
+    big = max(abs(s1), abs(s2))
+    return min(a1, a2) >= min_area and big >= min_zoom and abs(s1 - s2) <= agree * big
+
 def _load_small(path):
     "Decode a video file straight to twice the analysis size (aspect kept)."
     from cinebench.io import read_video, video_info
@@ -341,8 +381,11 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     lab = decide(clip, sp)
     axis = max(sp, key=sp.get)
     par = par_z if axis in ('zoom', 'roll') else par_t
-    if lab != 'static':
-        if axis == 'zoom' and par_z > parallax_threshold: lab = movement_from_direction({'dolly': clip['zoom']})
+    L = None if direct or not (lab == 'static' or axis == 'zoom') else _layers(g)
+    if _layer_dolly(L): lab = movement_from_direction({'dolly': _layer_dolly(L)}) # a near layer scales, a far one holds still
+    elif lab != 'static':
+        if axis == 'zoom' and par_z > parallax_threshold and not (par_z < 2 * parallax_threshold and _one_scale(L)):
+            lab = movement_from_direction({'dolly': clip['zoom']})
         elif extended and axis in ('pan', 'tilt') and par_t > parallax_threshold:
             lab = movement_from_direction({'truck' if axis == 'pan' else 'pedestal': clip[axis]}, extended=True)
     per = [decide({k: pf[k][i] for k in scale}, {k: abs(pf[k][i]) * scale[k] for k in scale}) for i in range(T - 1)]
