@@ -209,11 +209,13 @@ class CameraMotion:
     speeds: dict # axis -> RMS displacement over the frame, fraction of frame width per frame
     per_frame: dict = field(repr=False, default_factory=dict) # 'pan', 'tilt', 'zoom', 'roll', 'inliers' -> arrays (T-1,)
     size: tuple = (0, 0) # analysis size (W, H)
+    layers: dict = None # the two-layer reading of a static or zoom-like clip (`_layers`: shares `a`, zooms per frame `s`, `dt`, `dr`), else None
 
     def to_dict(self) -> dict:
         "JSON-ready dict (per-frame arrays as lists)."
         d = asdict(self)
         d['per_frame'] = {k: [round(float(x), 6) for x in v] for k, v in self.per_frame.items()}
+        if self.layers: d['layers'] = {k: [round(float(x), 6) for x in v] if isinstance(v, tuple) else round(float(v), 6) for k, v in self.layers.items()}
         for k in ('confidence', 'pan', 'tilt', 'zoom', 'roll', 'parallax', 'parallax_zoom', 'parallax_pan'): d[k] = round(float(d[k]), 6)
         d['speeds'] = {k: round(float(v), 6) for k, v in self.speeds.items()}
         d['size'] = list(self.size)
@@ -393,7 +395,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     agree = float(np.mean([q == base for q in per]))
     conf = agree * float(np.clip(np.median(pf['inliers']), 0, 1))
     return CameraMotion(label=lab, confidence=conf, parallax=par, parallax_zoom=par_z, parallax_pan=par_t, speeds=sp,
-                        per_frame=pf, size=(w, h), **clip)
+                        per_frame=pf, size=(w, h), layers=L, **clip)
 
 # %% ../nbs/06_measure.ipynb #6ad235a0
 def _rotation(yaw, pitch, roll):
