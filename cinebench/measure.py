@@ -384,7 +384,8 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     axis = max(sp, key=sp.get)
     par = par_z if axis in ('zoom', 'roll') else par_t
     L = None if direct or not (lab == 'static' or axis == 'zoom') else _layers(g)
-    if _layer_dolly(L): lab = movement_from_direction({'dolly': _layer_dolly(L)}) # a near layer scales, a far one holds still
+    by_layers = bool(_layer_dolly(L))
+    if by_layers: lab = movement_from_direction({'dolly': _layer_dolly(L)}) # a near layer scales, a far one holds still
     elif lab != 'static':
         if axis == 'zoom' and par_z > parallax_threshold and not (par_z < 2 * parallax_threshold and _one_scale(L)):
             lab = movement_from_direction({'dolly': clip['zoom']})
@@ -394,6 +395,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     base = lab.replace('dolly', 'zoom').replace('truck', 'pan').replace('pedestal_up', 'tilt_up').replace('pedestal_down', 'tilt_down')
     agree = float(np.mean([q == base for q in per]))
     conf = agree * float(np.clip(np.median(pf['inliers']), 0, 1))
+    if by_layers: conf = min(1.0, sum(L['a'])) # the per-frame fits follow one layer only: the share the two layers explain
     return CameraMotion(label=lab, confidence=conf, parallax=par, parallax_zoom=par_z, parallax_pan=par_t, speeds=sp,
                         per_frame=pf, size=(w, h), layers=L, **clip)
 
