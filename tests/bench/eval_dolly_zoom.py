@@ -8,7 +8,7 @@ For each zoom_in/zoom_out/dolly_in/dolly_out clip (`sample_spec` draws everythin
     OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_dolly_zoom.py --first-seed 3000 --n 40 [--json out.json]
 
 Seeds 2000-2039 were used while developing the parallax step (session 3) and the two-layer reading (session 7);
-3000-3039 were only measured.
+3000-3039 and 4000-4099 (--n 100) were only measured.
 """
 import os, json, time, argparse
 os.environ.setdefault('OMP_NUM_THREADS', '1')
