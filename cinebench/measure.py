@@ -384,8 +384,8 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     axis = max(sp, key=sp.get)
     par = par_z if axis in ('zoom', 'roll') else par_t
     L = None if direct or not (lab == 'static' or axis == 'zoom') else _layers(g)
-    by_layers = bool(_layer_dolly(L))
-    if by_layers: lab = movement_from_direction({'dolly': _layer_dolly(L)}) # a near layer scales, a far one holds still
+    by_layers = _layer_dolly(L) # +1 / -1: a near layer scales, a far one holds still
+    if by_layers: lab = movement_from_direction({'dolly': by_layers})
     elif lab != 'static':
         if axis == 'zoom' and par_z > parallax_threshold and not (par_z < 2 * parallax_threshold and _one_scale(L)):
             lab = movement_from_direction({'dolly': clip['zoom']})
