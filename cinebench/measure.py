@@ -18,7 +18,8 @@ __all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'WINDOW_GAIN', 'DIRECT
            'fit_rotating_camera', 'fit_direct', 'CameraMotion', 'camera_motion', 'render_planes', 'virtual_camera',
            'photo', 'motion_testset', 'confusion', 'planck_xy', 'planck_rgb', 'cct', 'mccamy', 'to_linear',
            'from_linear', 'relight', 'illuminant', 'color_temperature', 'blur_length', 'MotionBlur', 'motion_blur',
-           'defocus_calibration', 'defocus', 'fit_focus', 'motion_cli']
+           'defocus_calibration', 'defocus', 'fit_focus', 'depth_bands', 'DepthDefocus', 'defocus_by_depth',
+           'motion_cli']
 
 # %% ../nbs/06_measure.ipynb #d821d0e1
 WORK_SIZE = (128, 72) # analysis size (W, H) the frames are reduced to, by an integer factor
@@ -757,31 +758,43 @@ def _sigma_from_raw(v, sigma0=1.0):
     s, raw = defocus_calibration(sigma0)
     return np.interp(v, raw, s, left=0.0, right=np.nan)
 
+def _defocus_frames(video, what='defocus'):
+    "`(indices, luma frames, T)`: up to 4 evenly spaced frames of a video file, uint8 (T,H,W,3) frames or an image (H,W,3)."
+    x = _load_small(video) if isinstance(video, (str, Path)) else np.asarray(video)
+    if x.ndim == 3: x = x[None]
+    if x.dtype != np.uint8 or x.ndim != 4 or x.shape[-1] != 3:
+        raise ValueError(f"{what}: got shape {x.shape} dtype {x.dtype}; expected uint8 (T,H,W,3) or (H,W,3)")
+    idx = np.arange(0, len(x), max(1, len(x) // 4))
+    return idx, [x[i, ..., 1].astype(np.float32) for i in idx], len(x)
+
+def _sigma_groups(fr, # luma frames
+                  groups, # function: raw σ² maps (T,H,W) -> one array of values per group of pixels
+                  n:int, min_edges:int, switch:float) -> tuple:
+    "`(σ, edges)` per group of pixels: σ (px) from the median raw σ² at the group's edge pixels (fine probe up to `switch`, coarse above), and the number of those edge pixels."
+    es = [_edges(f) for f in fr] # shared by both probes
+    out, cnt = [], np.zeros(n, int)
+    for s0 in (1.0, 3.0):
+        v = np.stack([_edge_var(f, s0, edges=e) for f, e in zip(fr, es)])
+        o = np.full(n, np.nan)
+        for k, r in enumerate(groups(v)):
+            r = r[np.isfinite(r)]
+            if s0 == 1.0: cnt[k] = r.size
+            if r.size >= min_edges: o[k] = np.median(r)
+        out.append(_sigma_from_raw(o, s0))
+    fine, coarse = out
+    return np.where(np.isfinite(fine) & (fine <= switch), fine, np.where(np.isfinite(coarse), coarse, fine)), cnt
+
 def defocus(video, # a video file, uint8 frames (T,H,W,3) or an image (H,W,3)
             grid=(3, 4), # regions (rows, columns)
             min_edges:int=5, # fewer edge pixels than this in a region: nan
             switch:float=1.5 # above this σ (px) the coarse probe (σ0 = 3) is used, below it the fine one (σ0 = 1)
            ) -> np.ndarray:
     "Defocus blur per region: Gaussian σ in pixels of the input (rows, columns); nan where a region has no edges."
-    x = _load_small(video) if isinstance(video, (str, Path)) else np.asarray(video)
-    if x.ndim == 3: x = x[None]
-    if x.dtype != np.uint8 or x.ndim != 4 or x.shape[-1] != 3:
-        raise ValueError(f"defocus: got shape {x.shape} dtype {x.dtype}; expected uint8 (T,H,W,3) or (H,W,3)")
-    fr = [f[..., 1].astype(np.float32) for f in x[:: max(1, len(x) // 4)]]
-    es = [_edges(f) for f in fr] # shared by both probes
-    out = []
-    for s0 in (1.0, 3.0):
-        v = np.stack([_edge_var(f, s0, edges=e) for f, e in zip(fr, es)])
-        H, W = v.shape[1:]
-        o = np.full(grid, np.nan)
-        for i in range(grid[0]):
-            for j in range(grid[1]):
-                r = v[:, i * H // grid[0]:(i + 1) * H // grid[0], j * W // grid[1]:(j + 1) * W // grid[1]]
-                r = r[np.isfinite(r)]
-                if r.size >= min_edges: o[i, j] = np.median(r)
-        out.append(_sigma_from_raw(o, s0))
-    fine, coarse = out
-    return np.where(np.isfinite(fine) & (fine <= switch), fine, np.where(np.isfinite(coarse), coarse, fine))
+    _, fr, _ = _defocus_frames(video)
+    H, W = fr[0].shape
+    def cells(v): return [v[:, i * H // grid[0]:(i + 1) * H // grid[0], j * W // grid[1]:(j + 1) * W // grid[1]]
+                          for i in range(grid[0]) for j in range(grid[1])]
+    return _sigma_groups(fr, cells, grid[0] * grid[1], min_edges, switch)[0].reshape(grid)
 
 def fit_focus(sigma, # defocus σ per region (px), nan allowed
               depth, # depth per region (m), same shape
@@ -797,6 +810,60 @@ def fit_focus(sigma, # defocus σ per region (px), nan allowed
     err = ((k[:, None] * a - s) ** 2).sum(1)
     i = int(err.argmin())
     return float(focus[i]), float(k[i])
+
+# %% ../nbs/06_measure.ipynb #2fc7b034
+def depth_bands(depth, # depth along the optical axis (m), (H,W) or (T,H,W), all finite and > 0
+                bands:int=10, # number of bands, equal widths in 1/z between the 1st and 99th percentiles
+                jump:float=0.05 # a pixel whose 5x5 neighbourhood spans more than this in log depth sits on a discontinuity
+               ) -> tuple:
+    "`(band, limits)`: band index per pixel, 0 nearest, -1 on depth discontinuities; band limits in depth (m), near to far."
+    z = np.asarray(depth, np.float64)
+    if z.ndim not in (2, 3): raise ValueError(f"depth_bands: depth has shape {z.shape}; expected (H,W) or (T,H,W) in metres")
+    bad = ~(np.isfinite(z) & (z > 0))
+    if bad.any(): raise ValueError(f"depth_bands: {int(bad.sum())} of {z.size} depth values are not finite and > 0 (e.g. {z[bad].flat[0]})")
+    if bands < 1: raise ValueError(f"depth_bands: bands={bands}; expected at least 1")
+    inv = 1 / z
+    lo, hi = np.percentile(inv, [1, 99])
+    lim = np.linspace(hi, lo, bands + 1) # inverse depth, near to far
+    b = np.clip(np.searchsorted(-lim, -inv, side='right') - 1, 0, bands - 1)
+    lz = np.log(z)
+    size = (1, 5, 5) if z.ndim == 3 else (5, 5)
+    b[(ndimage.maximum_filter(lz, size) - ndimage.minimum_filter(lz, size)) > jump] = -1
+    return b, 1 / np.maximum(lim, 1e-12)
+
+@dataclass
+class DepthDefocus:
+    "Defocus per depth band (`defocus_by_depth`), nearest band first."
+    depth: np.ndarray # median depth of the band's pixels (m); nan for an empty band
+    sigma: np.ndarray # defocus σ (px of the input); nan where the band has fewer than `min_edges` edge pixels
+    edges: np.ndarray # edge pixels measured in the band (over the frames used)
+    limits: np.ndarray # band limits (m), bands + 1 values, near to far
+
+def defocus_by_depth(video, # a video file, uint8 frames (T,H,W,3) or an image (H,W,3)
+                     depth, # depth (m): (H,W) for every frame, or (T,H,W) per frame; another size of the same aspect is resampled
+                     bands:int=10, # depth bands (see `depth_bands`)
+                     min_edges:int=20, # fewer edge pixels than this in a band: nan
+                     jump:float=0.05, # log-depth step that marks a discontinuity
+                     switch:float=1.5 # as in `defocus`
+                    ) -> DepthDefocus:
+    "Defocus σ per depth band, from edges away from depth discontinuities."
+    idx, fr, T = _defocus_frames(video, 'defocus_by_depth')
+    z = np.asarray(depth, np.float64)
+    if z.ndim == 3:
+        if len(z) != T: raise ValueError(f"defocus_by_depth: depth has {len(z)} frames, the video {T}; give one map per frame or one (H,W) map")
+        z = z[idx]
+    elif z.ndim != 2: raise ValueError(f"defocus_by_depth: depth has shape {z.shape}; expected (H,W) or (T,H,W) in metres")
+    H, W = fr[0].shape; h, w = z.shape[-2:]
+    if (h, w) != (H, W):
+        if abs(h / w - H / W) > 0.02 * H / W:
+            raise ValueError(f"defocus_by_depth: depth is {w}x{h}, the frames {W}x{H}; expected the same size or the same aspect ratio")
+        z = z[..., ((np.arange(H) + 0.5) * h / H).astype(int), :][..., ((np.arange(W) + 0.5) * w / W).astype(int)]
+    b, lim = depth_bands(z, bands, jump)
+    if b.ndim == 2: b = np.broadcast_to(b, (len(fr), H, W)); z = np.broadcast_to(z, b.shape)
+    masks = [b == k for k in range(bands)]
+    sigma, n = _sigma_groups(fr, lambda v: [v[m] for m in masks], bands, min_edges, switch)
+    zm = np.array([np.median(z[m]) if m.any() else np.nan for m in masks])
+    return DepthDefocus(zm, sigma, n, lim)
 
 # %% ../nbs/06_measure.ipynb #aea99452
 def motion_cli(argv:list=None # arguments after `cinebench motion`

@@ -4,7 +4,8 @@ os.environ.setdefault('OMP_NUM_THREADS', '1')
 import numpy as np
 import pytest
 from cinebench.measure import (camera_motion, virtual_camera, photo, motion_cli, color_temperature, relight, motion_blur,
-                               defocus, fit_focus, MOTION_CLASSES, cct, planck_xy)
+                               defocus, fit_focus, MOTION_CLASSES, cct, planck_xy,
+                               defocus_by_depth, depth_bands)
 from cinebench.io import write_video
 
 
@@ -71,6 +72,24 @@ def test_defocus_and_focus_fit():
     z = np.array([1.0, 2.0, 4.0, 8.0, 16.0]); s = 3.0 * np.abs(1 / z - 1 / 4.0)
     zf, k = fit_focus(s, z)
     assert abs(zf - 4.0) / 4.0 < 0.05 and abs(k - 3.0) < 0.2
+
+
+def test_defocus_by_depth_bands_and_bad_depth():
+    from scipy import ndimage
+    im = photo('chelsea')[::2, ::2].copy(); H, W = im.shape[:2]
+    b = im.copy(); b[:, W // 2:] = ndimage.gaussian_filter(im.astype(np.float32), (2.5, 2.5, 0))[:, W // 2:].round().astype(np.uint8)
+    z = np.full((H, W), 2.0); z[:, W // 2:] = 8.0 # the blurred half lies farther away
+    d = defocus_by_depth(b, z, bands=4)
+    assert np.isfinite(d.sigma[0]) and np.isfinite(d.sigma[-1]) and d.sigma[0] < 0.6 < 1.5 < d.sigma[-1]
+    assert d.depth[0] == 2.0 and d.depth[-1] == 8.0 and np.all(np.diff(d.limits) > 0)
+    band, _ = depth_bands(z, 4)
+    assert (band[:, W // 2 - 2:W // 2 + 2] == -1).all() and (band[:, :W // 2 - 3] == 0).all() # the step itself is left out
+    assert np.isfinite(defocus_by_depth(b, z[::2, ::2], bands=4).sigma[-1]) # a smaller map of the same aspect is resampled
+    with pytest.raises(ValueError, match='not finite and > 0'): defocus_by_depth(b, np.zeros((H, W)))
+    with pytest.raises(ValueError, match='same aspect ratio'): defocus_by_depth(b, np.ones((H, H)))
+    with pytest.raises(ValueError, match='depth has 3 frames, the video 1'): defocus_by_depth(b, np.ones((3, H, W)))
+    with pytest.raises(ValueError, match=r'expected \(H,W\) or \(T,H,W\)'): defocus_by_depth(b, np.ones(W))
+    with pytest.raises(ValueError, match='expected uint8'): defocus_by_depth(b.astype(np.float32), z)
 
 
 def test_motion_blur_grows_with_exposure(ast):

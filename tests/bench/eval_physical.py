@@ -8,7 +8,13 @@
   blur of known length;
 * defocus: real photographs with one half blurred by a known Gaussian; SynthCine close/medium/long shots of a figure,
   85 mm, focus on the subject, aperture swept f/1.4-f/22, per region against the rendered circle of confusion / 4 at
-  the pixels where the all-sharp render has edges (768x432, and 256x144 where most of the blur is below a pixel).
+  the pixels where the all-sharp render has edges (768x432, and 256x144 where most of the blur is below a pixel);
+  also against the *occlusion-aware* truth, the least rendered sigma within 1 px of the edge pixel: the renderer blurs
+  each pixel by its own circle of confusion, so the edge between a sharp and a blurred surface is drawn sharp;
+* defocus by depth band (`defocus_by_depth` with the rendered depth map): the same sweeps, per band of equal width in
+  inverse depth, truth the median rendered sigma of the band's pixels off depth discontinuities.
+
+    OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_physical.py --only defocus --first-seed 12 --scenes 24
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_physical.py [--quick] [--json out.json]
 """
@@ -17,7 +23,8 @@ os.environ.setdefault('OMP_NUM_THREADS', '1')
 import numpy as np
 from scipy import ndimage
 from scipy.stats import spearmanr
-from cinebench.measure import (PHOTOS, photo, relight, color_temperature, motion_blur, defocus, _edge_var)
+from cinebench.measure import (PHOTOS, photo, relight, color_temperature, motion_blur, defocus, _edge_var,
+                               defocus_by_depth, depth_bands)
 
 def rho(a, b):
     a, b = np.asarray(a, float), np.asarray(b, float); ok = np.isfinite(a) & np.isfinite(b)
@@ -93,54 +100,83 @@ def defocus_photos(n):
     rel = np.abs(e[ok & (t > 0)] - t[ok & (t > 0)]) / t[ok & (t > 0)]
     return dict(rho=rho(t, e), median_rel_error_blurred=float(np.median(rel)), n=int(ok.sum()))
 
-def defocus_synth(scenes, size=(768, 432), first_seed=0):
-    """Aperture sweeps (f/1.4-f/22, 85 mm, focus on the subject) over random SynthCine scenes, per region of a 3x4 grid.
-    Truth per region: the rendered blur sigma (circle of confusion / 4) at the pixels where the all-sharp render has edges,
-    i.e. the blur of the content an estimator can see; regions without such edges are left out."""
+def _sweep_stats(rows, key, est, truth, prefix=''):
+    "Spearman rho per sweep (rows sharing `key`), over sweeps whose truth spans at least 0.5 px; a constant estimate counts as 0."
+    groups = {}
+    for r in rows: groups.setdefault(tuple(r[k] for k in key), []).append(r)
+    per, reach1 = [], []
+    for g in groups.values():
+        g = [r for r in g if np.isfinite(r[est]) and np.isfinite(r[truth])]
+        if len(g) < 5: continue
+        t, e = np.array([r[truth] for r in g]), np.array([r[est] for r in g])
+        if np.ptp(t) < 0.5: continue
+        per.append(rho(t, e) if np.ptp(e) > 0 else 0.0); reach1.append(t.max() >= 1.0)
+    per, reach1 = np.array(per), np.array(reach1, bool)
+    return {f'{prefix}sweeps': len(per), f'{prefix}rho_mean': float(np.mean(per)), f'{prefix}rho_median': float(np.median(per)),
+            f'{prefix}share_rho_ge_0_9': float(np.mean(per >= 0.9)),
+            f'{prefix}rho_mean_sweeps_reaching_1px': float(np.mean(per[reach1])) if reach1.any() else float('nan'),
+            f'{prefix}sweeps_reaching_1px': int(reach1.sum())}
+
+def _aperture_sweeps(scenes, size, first_seed):
+    "Yield (seed, f-number, frames, depth (H,W), rendered sigma (H,W), all-sharp edge mask) over aperture sweeps."
     from cinebench.synth import sample_spec, render_clip, render_layers, frame_times, coc_pixels, SENSOR_HEIGHT_MM
-    NS = [1.4, 2, 2.8, 4, 5.6, 8, 11, 16, 22]; grid = (3, 4); rows = []
+    NS = [1.4, 2, 2.8, 4, 5.6, 8, 11, 16, 22]
     for seed in range(first_seed, first_seed + scenes):
         kw = dict(movements=['static'], size=size, frames=1, shutter=1/1000, focus_distance='subject', focal_mm=85.0,
                   framing=['medium_shot', 'close_up', 'long_shot'][seed % 3], subject='figure')
         s0 = sample_spec(seed, aperture=22, **kw)
         _, depth, _ = render_layers(s0, frame_times(s0)[:1])
-        sharp = render_clip(s0)[0]
-        seen = np.isfinite(_edge_var(sharp[0, ..., 1].astype(np.float32)))
+        seen = np.isfinite(_edge_var(render_clip(s0)[0][0, ..., 1].astype(np.float32)))
         for N in NS:
             spec = sample_spec(seed, aperture=N, **kw)
             st = coc_pixels(depth[0], spec.focal_mm / SENSOR_HEIGHT_MM * spec.height, spec.height, N, spec.focus_distance) / 4
-            m = defocus(render_clip(spec)[0], grid); H, W = st.shape
-            for i in range(grid[0]):
-                for j in range(grid[1]):
-                    sl = (slice(i * H // grid[0], (i + 1) * H // grid[0]), slice(j * W // grid[1], (j + 1) * W // grid[1]))
-                    e = seen[sl]
-                    rows.append((seed, i, j, N, m[i, j], float(np.median(st[sl][e])) if e.sum() >= 20 else np.nan))
-    a = np.array(rows); ok = np.isfinite(a[:, 4]) & np.isfinite(a[:, 5])
-    per_scene = [rho(a[(a[:, 0] == s) & ok, 5], a[(a[:, 0] == s) & ok, 4]) for s in np.unique(a[:, 0])]
-    per_region = []
-    for s, i, j in {(r[0], r[1], r[2]) for r in a}:
-        r = a[(a[:, 0] == s) & (a[:, 1] == i) & (a[:, 2] == j) & ok]
-        if len(r) >= 5 and np.ptp(r[:, 5]) >= 0.5: # the sweep spans a visible change of blur
-            per_region.append(rho(r[:, 5], r[:, 4]) if np.ptp(r[:, 4]) > 0 else 0.0)
-    per_region = np.array(per_region)
-    return dict(rho_pooled=rho(a[ok, 5], a[ok, 4]), rho_per_scene_mean=float(np.nanmean(per_scene)),
-                rho_per_region_sweep_mean=float(np.mean(per_region)), rho_per_region_sweep_median=float(np.median(per_region)),
-                share_region_sweeps_rho_ge_0_9=float(np.mean(per_region >= 0.9)), region_sweeps=len(per_region),
-                n=int(ok.sum()), size=f'{size[0]}x{size[1]}', true_sigma_max=float(np.nanmax(a[:, 5])))
+            yield seed, N, render_clip(spec)[0], depth[0], st, seen
+
+def defocus_synth(scenes, size=(768, 432), first_seed=0):
+    """Aperture sweeps (f/1.4-f/22, 85 mm, focus on the subject) over random SynthCine scenes, per region of a 3x4 grid.
+    Truth per region: the rendered blur sigma (circle of confusion / 4) at the pixels where the all-sharp render has edges,
+    i.e. the blur of the content an estimator can see; regions without such edges are left out. The occlusion-aware
+    truth takes, at each of those pixels, the least sigma within 1 px (the sharp side of an occlusion edge)."""
+    grid = (3, 4); rows = []
+    for seed, N, x, depth, st, seen in _aperture_sweeps(scenes, size, first_seed):
+        m = defocus(x, grid); H, W = st.shape; st3 = ndimage.minimum_filter(st, 3)
+        for i in range(grid[0]):
+            for j in range(grid[1]):
+                sl = (slice(i * H // grid[0], (i + 1) * H // grid[0]), slice(j * W // grid[1], (j + 1) * W // grid[1]))
+                e = seen[sl]; ok = e.sum() >= 20
+                rows.append(dict(seed=seed, i=i, j=j, N=N, est=m[i, j], truth=np.median(st[sl][e]) if ok else np.nan,
+                                 occl=np.median(st3[sl][e]) if ok else np.nan))
+    a = np.array([(r['est'], r['truth']) for r in rows]); ok = np.isfinite(a).all(1)
+    return dict(**_sweep_stats(rows, ('seed', 'i', 'j'), 'est', 'truth', 'region_'), **_sweep_stats(rows, ('seed', 'i', 'j'), 'est', 'occl', 'region_occlusion_aware_'),
+                rho_pooled=rho(a[ok, 1], a[ok, 0]), n=int(ok.sum()), size=f'{size[0]}x{size[1]}', seeds=f'{first_seed}-{first_seed + scenes - 1}')
+
+def defocus_depth_synth(scenes, size=(768, 432), first_seed=0, bands=10):
+    "The same sweeps measured by depth band (`defocus_by_depth` given the rendered depth): truth is each band's median rendered sigma."
+    rows = []
+    for seed, N, x, depth, st, seen in _aperture_sweeps(scenes, size, first_seed):
+        d = defocus_by_depth(x, depth, bands=bands); b, _ = depth_bands(depth, bands)
+        for k in range(bands):
+            m = b == k
+            rows.append(dict(seed=seed, band=k, N=N, est=d.sigma[k], truth=np.median(st[m]) if m.any() else np.nan))
+    return dict(**_sweep_stats(rows, ('seed', 'band'), 'est', 'truth', 'band_'), size=f'{size[0]}x{size[1]}', seeds=f'{first_seed}-{first_seed + scenes - 1}')
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--quick', action='store_true'); ap.add_argument('--json')
     ap.add_argument('--only', default='', help='run only the checks whose name contains this, e.g. defocus')
+    ap.add_argument('--first-seed', type=int, default=0, help='first SynthCine scene of the defocus sweeps')
+    ap.add_argument('--scenes', type=int, default=None, help='defocus sweep scenes (default 12, 2 with --quick)')
     a = ap.parse_args()
     q = a.quick
+    nd = a.scenes or (2 if q else 12)
     out = {}
     for name, fn in [('color_temperature/photos', lambda: color_photos(3 if q else 8)),
                      ('color_temperature/synthcine', lambda: color_synth(12 if q else 60, 2 if q else 20)),
                      ('motion_blur/photos', lambda: blur_photos(2 if q else 8)),
                      ('motion_blur/synthcine', lambda: blur_synth(4 if q else 40)),
                      ('defocus/photos', lambda: defocus_photos(2 if q else 8)),
-                     ('defocus/synthcine', lambda: defocus_synth(2 if q else 12)),
-                     ('defocus/synthcine@256x144', lambda: defocus_synth(2 if q else 12, size=(256, 144)))]:
+                     ('defocus/synthcine', lambda: defocus_synth(nd, first_seed=a.first_seed)),
+                     ('defocus/synthcine@256x144', lambda: defocus_synth(nd, size=(256, 144), first_seed=a.first_seed)),
+                     ('defocus/synthcine-by-depth', lambda: defocus_depth_synth(nd, first_seed=a.first_seed))]:
         if a.only not in name: continue
         t0 = time.perf_counter(); out[name] = fn()
         print(f"{name:28s} {json.dumps(out[name])}  ({time.perf_counter() - t0:.0f} s)", flush=True)
