@@ -211,13 +211,14 @@ class CameraMotion:
     per_frame: dict = field(repr=False, default_factory=dict) # 'pan', 'tilt', 'zoom', 'roll', 'inliers' -> arrays (T-1,)
     size: tuple = (0, 0) # analysis size (W, H)
     layers: dict = None # the two-layer reading of a static or zoom-like clip (`_layers`: shares `a`, zooms per frame `s`, `dt`, `dr`), else None
+    keystone: float = float('nan') # magnification gradient across the frame / zoom: a dolly toward a slanted surface, ~0 for a zoom
 
     def to_dict(self) -> dict:
         "JSON-ready dict (per-frame arrays as lists)."
         d = asdict(self)
         d['per_frame'] = {k: [round(float(x), 6) for x in v] for k, v in self.per_frame.items()}
         if self.layers: d['layers'] = {k: [round(float(x), 6) for x in v] if isinstance(v, tuple) else round(float(v), 6) for k, v in self.layers.items()}
-        for k in ('confidence', 'pan', 'tilt', 'zoom', 'roll', 'parallax', 'parallax_zoom', 'parallax_pan'): d[k] = round(float(d[k]), 6)
+        for k in ('confidence', 'pan', 'tilt', 'zoom', 'roll', 'parallax', 'parallax_zoom', 'parallax_pan', 'keystone'): d[k] = round(float(d[k]), 6)
         d['speeds'] = {k: round(float(v), 6) for k, v in self.speeds.items()}
         d['size'] = list(self.size)
         return d
@@ -255,7 +256,7 @@ def _warp_to(ge, a, b, h, w):
     return ndimage.map_coordinates(ge, [Y, X], order=1, mode='nearest').astype(np.float32), inside
 
 def _zoom_parallax(g, t, c, pk_min:float=0.15, across:float=0.5, noise:float=0.3, thr:float=0.5, cap:float=1.0, blk:int=BLOCK, stp:int=STRIDE,
-                   max_zoom:float=0.15, min_valid:float=0.95):
+                   max_zoom:float=0.15, min_valid:float=0.95, kc:float=0.75):
     """Parallax of a zoom-like motion over long baselines: ~0 for a zoom, large for a dolly.
     Over segments of a few frames (`_segments`) the chained camera model is undone (the wider view is warped onto the
     narrower one, so that every block of the reference is seen in both: warping a zoomed-in frame back onto a wider one
@@ -263,13 +264,22 @@ def _zoom_parallax(g, t, c, pk_min:float=0.15, across:float=0.5, noise:float=0.3
     segment, so it stands well above the matching noise. A rigid scene leaves residuals that are radial and in the
     direction of the zoom-like motion for nearer layers (at most the motion itself against it, for farther ones);
     the parallax is the radial residual energy of such blocks (minus the tangential, a noise estimate) over the
-    energy of the zoom-like motion. Subjects that move on their own leave large, non-radial residuals and drop out."""
+    energy of the zoom-like motion. Subjects that move on their own leave large, non-radial residuals and drop out.
+    Returns `(parallax, keystone)`. The keystone is the magnification gradient across the frame: a robust fit of
+    `t + c·z + z·(g·x + h·y)` to the same residuals (Tukey weights: a block more than `kc` px off, a moving subject,
+    gets none), |(g, h)| at the RMS radius summed over the segments, over the summed |log zoom|. A zoom magnifies every point alike (0); a dolly toward a slanted surface (a facade seen from
+    below, the ground from above, a face turned away) magnifies its near side faster."""
     T, h, w = g.shape
     A, B = _cumulative(t, c)
     cc = _setup(h, w, blk, stp); z = cc['z']
     ok = np.abs(z) >= blk / 4
     u = np.where(ok, z / np.where(ok, np.abs(z), 1), 0)
     num = den = 0.0
+    xs, ys = z.real, z.imag
+    P = np.concatenate([np.stack([np.ones_like(xs), np.zeros_like(xs), xs, -ys, xs * xs, xs * ys], 1),
+                        np.stack([np.zeros_like(xs), np.ones_like(xs), ys, xs, ys * xs, ys * ys], 1)]) # t, c, then g, h
+    rho = math.sqrt((w * w + h * h) / 12)
+    grad, zsum = np.zeros(2), 0.0
     for s, e in _segments(A, B, w, max_zoom):
         a = A[e] / A[s]; b = B[e] - a * B[s]
         ref, mov = g[s], g[e]
@@ -285,7 +295,16 @@ def _zoom_parallax(g, t, c, pk_min:float=0.15, across:float=0.5, noise:float=0.3
         good = (q.real * sgn >= -mz - noise) & (np.abs(q.imag) <= across * np.abs(q.real) + noise)
         f = np.minimum(1, (cap * mz + noise) / np.maximum(np.abs(q), 1e-9)) # residuals beyond cap x the motion count as cap x
         num += float((wt * good * f ** 2 * (q.real ** 2 - q.imag ** 2)).sum()); den += float((wt * mz ** 2).sum())
-    return math.sqrt(max(0.0, num) / den) if den > 0 else 0.0
+        if wt.sum() > 0: # the keystone: Tukey-weighted fit (blocks off by more than `kc` px get no weight), similarity first
+            y = np.concatenate([d[0].real, d[0].imag]); W0 = np.concatenate([wt, wt]); ww = W0; p = np.zeros(6)
+            for it in range(10):
+                k = 4 if it < 4 else 6
+                sw = np.sqrt(ww); p = np.linalg.lstsq(P[:, :k] * sw[:, None], y * sw, rcond=None)[0]
+                r = np.hypot(*(P[:, :k] @ p - y).reshape(2, -1)); r = np.concatenate([r, r])
+                ww = W0 * np.where(r < kc, (1 - (r / kc) ** 2) ** 2, 0)
+                if ww.sum() < 1e-6: break
+            if len(p) == 6: grad += p[4:6] * rho; zsum += abs(math.log(abs(a)))
+    return (math.sqrt(max(0.0, num) / den) if den > 0 else 0.0), (float(np.hypot(*grad) / zsum) if zsum > 0 else 0.0)
 
 def _pan_parallax(d, m, wt, t, noise:float=0.1):
     "Residual flow along the translation in excess of the residual across it, over the translation (blocks with residual at most 3x the translation)."
@@ -349,6 +368,7 @@ def _load_small(path):
 def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
                   static_threshold:float=0.0008, # below this speed (fraction of frame width per frame) the shot is static
                   parallax_threshold:float=0.2, # parallax above which a zoom-like motion is a dolly (and pan-like a truck)
+                  keystone_threshold:float=0.15, # keystone above which a zoom-like motion is a dolly (toward a slanted surface)
                   extended:bool=False, # may label truck_*/pedestal_* (not in the 11 main movements)
                   hfov:float=50, # nominal horizontal field of view (degrees), for the keystone of pans and tilts
                   thr:float=0.3, # inlier distance of the robust fit, analysis pixels
@@ -375,7 +395,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     clip = {k: _trim_mean(pf[k]) for k in ('pan', 'tilt', 'zoom', 'roll')}
     scale = {'pan': 1.0, 'tilt': h / w, 'zoom': rho / w, 'roll': math.radians(1) * rho / w}
     sp = {k: abs(clip[k]) * scale[k] for k in scale}
-    par_z = float('nan') if direct else _zoom_parallax(g, t, c, blk=B, stp=S) # parallax needs local motion
+    par_z, key_z = (float('nan'),) * 2 if direct else _zoom_parallax(g, t, c, blk=B, stp=S) # parallax needs local motion
     par_t = float('nan') if direct else _pan_parallax(d, m, pk, t)
     def decide(vals, spd):
         a = max(spd, key=spd.get)
@@ -388,7 +408,8 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     by_layers = _layer_dolly(L) # +1 / -1: a near layer scales, a far one holds still
     if by_layers: lab = movement_from_direction({'dolly': by_layers})
     elif lab != 'static':
-        if axis == 'zoom' and par_z > parallax_threshold and not (par_z < 2 * parallax_threshold and _one_scale(L)):
+        if axis == 'zoom' and ((par_z > parallax_threshold and not (par_z < 2 * parallax_threshold and _one_scale(L)))
+                               or key_z > keystone_threshold):
             lab = movement_from_direction({'dolly': clip['zoom']})
         elif extended and axis in ('pan', 'tilt') and par_t > parallax_threshold:
             lab = movement_from_direction({'truck' if axis == 'pan' else 'pedestal': clip[axis]}, extended=True)
@@ -398,7 +419,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     conf = agree * float(np.clip(np.median(pf['inliers']), 0, 1))
     if by_layers: conf = min(1.0, sum(L['a'])) # the per-frame fits follow one layer only: the share the two layers explain
     return CameraMotion(label=lab, confidence=conf, parallax=par, parallax_zoom=par_z, parallax_pan=par_t, speeds=sp,
-                        per_frame=pf, size=(w, h), layers=L, **clip)
+                        per_frame=pf, size=(w, h), layers=L, keystone=key_z, **clip)
 
 # %% ../nbs/06_measure.ipynb #6ad235a0
 def _rotation(yaw, pitch, roll):

@@ -37,6 +37,19 @@ def test_dolly_vs_zoom_two_layers(ast):
     assert camera_motion(virtual_camera(ast, 'dolly_in', 0.012, frames=16, near=co, seed=3)).label == 'dolly_in'
 
 
+def test_dolly_toward_a_slanted_surface_by_keystone():
+    # development seed 2030 (high-angle extreme long shot: the ground slants away): the dolly reads as a zoom without
+    # the keystone cue; the zoom of the same shot has no magnification gradient
+    from cinebench.synth import sample_spec, render_clip
+    clip = lambda mv: render_clip(sample_spec(2030, movements=[mv], size=(256, 144), frames=16))[0]
+    d, z = clip('dolly_out'), clip('zoom_out')
+    assert camera_motion(d, keystone_threshold=np.inf).label == 'zoom_out'
+    m = camera_motion(d)
+    assert m.label == 'dolly_out' and m.keystone > 0.15 and m.to_dict()['keystone'] == round(m.keystone, 6)
+    mz = camera_motion(z)
+    assert mz.label == 'zoom_out' and mz.keystone < 0.05
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match='uint8'): camera_motion(np.zeros((4, 64, 64, 3), np.float32))
     with pytest.raises(ValueError, match='at least 2 frames'): camera_motion(np.zeros((1, 64, 64, 3), np.uint8))

@@ -18,7 +18,9 @@ if __name__ == '__main__':
     ap.add_argument('--seed', type=int, default=0, help='test-set seed (speeds, subjects, noise); 0 was used while developing, 1 is held out')
     ap.add_argument('--synth', type=int, default=0, help='also N SynthCine clips per movement (11 movements incl. dolly)')
     ap.add_argument('--size', default='128x72', help='SynthCine frame size WxH')
+    ap.add_argument('--keystone-threshold', type=float, default=None, help="camera_motion's keystone_threshold (inf: without the keystone cue)")
     a = ap.parse_args()
+    kw = {} if a.keystone_threshold is None else dict(keystone_threshold=a.keystone_threshold)
     if a.synth:
         from cinebench.synth import sample_spec, render_clip, render_layers, frame_times
         from cinebench.taxonomy import valid_keys
@@ -29,7 +31,7 @@ if __name__ == '__main__':
             for seed in range(a.synth):
                 spec = sample_spec(1000 + seed, movements=[mv], size=(W, H), frames=16)
                 x, _ = render_clip(spec)
-                truth.append(mv); pred.append(camera_motion(x).label); angle.append(spec.angle)
+                truth.append(mv); pred.append(camera_motion(x, **kw).label); angle.append(spec.angle)
                 if mv.startswith(('zoom', 'dolly')): # how much depth there is to see: spread of inverse depth, first frame
                     _, dep, _ = render_layers(spec, frame_times(spec)[:1]); iz = 1 / dep[0]
                     spread.append((mv, pred[-1], float(iz.std() / np.median(iz)), spec.angle))
@@ -53,7 +55,7 @@ if __name__ == '__main__':
     t0 = time.perf_counter()
     clips = motion_testset(n_photos=a.photos, seed=a.seed)
     t1 = time.perf_counter()
-    pred = [camera_motion(c['frames']).label for c in clips]
+    pred = [camera_motion(c['frames'], **kw).label for c in clips]
     t2 = time.perf_counter()
     truth = [c['movement'] for c in clips]
     tab = confusion(truth, pred)

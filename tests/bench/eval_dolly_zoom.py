@@ -3,32 +3,63 @@
 A dolly differs from a zoom in the pixels only where the visible scene has depth: the nearer content grows faster.
 For each zoom_in/zoom_out/dolly_in/dolly_out clip (`sample_spec` draws everything else) this prints what
 `camera_motion` calls it, and groups the clips by the spread of inverse depth over the first frame
-(std / median of 1/z, from the renderer): below about 0.3 a dolly is a zoom in the pixels.
+(std / median of 1/z, from the renderer): below about 0.3 a dolly is a zoom in the pixels. A second, physical
+grouping is the *visible parallax*: from the rendered depth and the camera path, where every edge pixel of the first
+frame lands in the last one; a similarity (zoom, rotation, shift) is fitted to those motions, and what it leaves, as
+the median over the edge pixels still in frame, is motion that no zoom can make (px over the clip). A zoom leaves 0.
+Unlike the spread, it also sees a slanted surface (a facade from below, the ground from above), whose dolly
+magnifies one side of the frame faster than the other.
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_dolly_zoom.py --first-seed 3000 --n 40 [--json out.json]
 
-Seeds 2000-2039 were used while developing the parallax step (session 3) and the two-layer reading (session 7);
-3000-3039 and 4000-4099 (--n 100) were only measured.
+Seeds 2000-2039 were used while developing the parallax step (session 3), the two-layer reading (session 7) and
+the keystone threshold (session 8); 3000-3039 and 4000-4099 (--n 100) were measured before, and 5000-5099 were
+first run in session 8, after the keystone threshold had been fixed. `--keystone-threshold inf` measures without the
+keystone cue.
 """
 import os, json, time, argparse
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 import numpy as np
-from cinebench.synth import sample_spec, render_clip, render_layers, frame_times
+from scipy import ndimage
+from cinebench.synth import sample_spec, render_clip, render_layers, frame_times, camera_path
 from cinebench.measure import camera_motion
 
 BINS = [(0, 0.1), (0.1, 0.3), (0.3, 1.0), (1.0, np.inf)]
+VIS_BINS = [(0, 0.5), (0.5, 2), (2, 4), (4, np.inf)]
+
+def visible_parallax(spec, frame0, min_step=3.0):
+    "Median over the first frame's edge pixels (Sobel step > `min_step` levels/px) still in the last frame of the motion over the clip that the best similarity leaves (px)."
+    t = frame_times(spec)[[0, -1]]
+    _, dep, _ = render_layers(spec, t[:1]); z = dep[0].astype(np.float64)
+    cam = camera_path(spec, t)
+    H, W = z.shape; v, u = np.mgrid[0:H, 0:W].astype(np.float64)
+    X = cam['position'][0] + z[..., None] * (np.stack([u, v, np.ones_like(u)], -1) @ cam['M'][0].T) # world points of frame 0
+    xc = X @ cam['R'][1].T + cam['tvec'][1]; q = xc @ cam['K'][1].T # ... seen from the last frame's camera
+    g = frame0[..., 1].astype(np.float32)
+    ok = (xc[..., 2] > 0.05) & (np.hypot(ndimage.sobel(g, 0), ndimage.sobel(g, 1)) / 8 > min_step)
+    u1, v1 = q[..., 0][ok] / q[..., 2][ok], q[..., 1][ok] / q[..., 2][ok]
+    inside = (u1 >= 0) & (u1 <= W - 1) & (v1 >= 0) & (v1 <= H - 1)
+    u0, v0, u1, v1 = u[ok][inside], v[ok][inside], u1[inside], v1[inside]
+    if u0.size < 50: return 0.0
+    n = u0.size
+    A = np.concatenate([np.stack([u0, -v0, np.ones(n), np.zeros(n)], 1), np.stack([v0, u0, np.zeros(n), np.ones(n)], 1)])
+    y = np.concatenate([u1, v1])
+    p = np.linalg.lstsq(A, y, rcond=None)[0]
+    return float(np.median(np.hypot(*(A @ p - y).reshape(2, -1))))
 MOVES = ('zoom_in', 'zoom_out', 'dolly_in', 'dolly_out')
 fam = lambda m: m.split('_')[0]
 
-def run(first_seed, n, size):
+def run(first_seed, n, size, **kw):
     rows = []
     for mv in MOVES:
         for seed in range(first_seed, first_seed + n):
             spec = sample_spec(seed, movements=[mv], size=size, frames=16)
-            m = camera_motion(render_clip(spec)[0])
+            x = render_clip(spec)[0]
+            m = camera_motion(x, **kw)
             _, dep, _ = render_layers(spec, frame_times(spec)[:1]); iz = 1 / dep[0]
-            rows.append(dict(movement=mv, seed=seed, pred=m.label, parallax_zoom=m.parallax_zoom, zoom=m.zoom,
-                             spread=float(iz.std() / np.median(iz)), angle=spec.angle, framing=spec.framing))
+            rows.append(dict(movement=mv, seed=seed, pred=m.label, parallax_zoom=m.parallax_zoom, keystone=m.keystone, zoom=m.zoom,
+                             spread=float(iz.std() / np.median(iz)), visible=visible_parallax(spec, x[0]), angle=spec.angle,
+                             framing=spec.framing))
     return rows
 
 def report(rows):
@@ -42,18 +73,28 @@ def report(rows):
         z = [r for r in rows if lo <= r['spread'] < hi and fam(r['movement']) == 'zoom']
         print(f"[{lo}, {hi}) | {sum(fam(r['pred']) == 'dolly' for r in d)}/{len(d)} | {sum(r['pred'] == 'static' for r in d)}"
               f" | {sum(fam(r['pred']) == 'zoom' for r in z)}/{len(z)}")
+    print('visible parallax (px) | dollies read as dolly | zooms read as zoom')
+    for lo, hi in VIS_BINS:
+        d = [r for r in rows if lo <= r['visible'] < hi and fam(r['movement']) == 'dolly']
+        z = [r for r in rows if lo <= r['visible'] < hi and fam(r['movement']) == 'zoom']
+        print(f"[{lo}, {hi}) | {sum(fam(r['pred']) == 'dolly' for r in d)}/{len(d)} | {sum(fam(r['pred']) == 'zoom' for r in z)}/{len(z)}")
     ok = sum(fam(r['pred']) == fam(r['movement']) for r in rows)
     deep = [r for r in rows if r['spread'] >= 0.3]
     print(f"dolly vs zoom (family right): all clips {ok}/{len(rows)} = {ok / len(rows):.1%}; "
           f"spread >= 0.3: {sum(fam(r['pred']) == fam(r['movement']) for r in deep)}/{len(deep)}")
+    vis = [r for r in rows if fam(r['movement']) == 'zoom' or r['visible'] >= 2]
+    print(f"zooms, and dollies with visible parallax >= 2 px: {sum(fam(r['pred']) == fam(r['movement']) for r in vis)}/{len(vis)}"
+          f" = {sum(fam(r['pred']) == fam(r['movement']) for r in vis) / len(vis):.1%}")
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--first-seed', type=int, default=3000); ap.add_argument('--n', type=int, default=40)
     ap.add_argument('--size', default='256x144'); ap.add_argument('--json')
+    ap.add_argument('--keystone-threshold', type=float, default=None, help="camera_motion's keystone_threshold (inf: without the keystone cue)")
     a = ap.parse_args()
     t0 = time.perf_counter()
-    rows = run(a.first_seed, a.n, tuple(map(int, a.size.split('x'))))
+    kw = {} if a.keystone_threshold is None else dict(keystone_threshold=a.keystone_threshold)
+    rows = run(a.first_seed, a.n, tuple(map(int, a.size.split('x'))), **kw)
     print(f"SynthCine {a.size}, 16 frames, seeds {a.first_seed}-{a.first_seed + a.n - 1}, {time.perf_counter() - t0:.0f} s")
     report(rows)
     if a.json: json.dump(rows, open(a.json, 'w'), indent=1)
