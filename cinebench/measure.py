@@ -211,15 +211,16 @@ class CameraMotion:
     per_frame: dict = field(repr=False, default_factory=dict) # 'pan', 'tilt', 'zoom', 'roll', 'inliers' -> arrays (T-1,)
     size: tuple = (0, 0) # analysis size (W, H)
     layers: dict = None # the two-layer reading of a static or zoom-like clip (`_layers`: shares `a`, zooms per frame `s`, `dt`, `dr`), else None
-    keystone: float = float('nan') # magnification gradient across the frame / zoom: a dolly toward a slanted surface, ~0 for a zoom
+    keystone: float = float('nan') # magnification gradient across the frame / zoom: a dolly toward a slanted surface, ~0 for a zoom; nan if it barely zooms
 
     def to_dict(self) -> dict:
-        "JSON-ready dict (per-frame arrays as lists)."
+        "JSON-ready dict (per-frame arrays as lists; nan, e.g. the keystone of a clip that does not zoom, as None: JSON null)."
+        num = lambda x: round(float(x), 6) if math.isfinite(x) else None
         d = asdict(self)
-        d['per_frame'] = {k: [round(float(x), 6) for x in v] for k, v in self.per_frame.items()}
-        if self.layers: d['layers'] = {k: [round(float(x), 6) for x in v] if isinstance(v, tuple) else round(float(v), 6) for k, v in self.layers.items()}
-        for k in ('confidence', 'pan', 'tilt', 'zoom', 'roll', 'parallax', 'parallax_zoom', 'parallax_pan', 'keystone'): d[k] = round(float(d[k]), 6)
-        d['speeds'] = {k: round(float(v), 6) for k, v in self.speeds.items()}
+        d['per_frame'] = {k: [num(x) for x in v] for k, v in self.per_frame.items()}
+        if self.layers: d['layers'] = {k: [num(x) for x in v] if isinstance(v, tuple) else num(v) for k, v in self.layers.items()}
+        for k in ('confidence', 'pan', 'tilt', 'zoom', 'roll', 'parallax', 'parallax_zoom', 'parallax_pan', 'keystone'): d[k] = num(d[k])
+        d['speeds'] = {k: num(v) for k, v in self.speeds.items()}
         d['size'] = list(self.size)
         return d
 
@@ -267,7 +268,8 @@ def _zoom_parallax(g, t, c, pk_min:float=0.15, across:float=0.5, noise:float=0.3
     energy of the zoom-like motion. Subjects that move on their own leave large, non-radial residuals and drop out.
     Returns `(parallax, keystone)`. The keystone is the magnification gradient across the frame: a robust fit of
     `t + c·z + z·(g·x + h·y)` to the same residuals (Tukey weights: a block more than `kc` px off, a moving subject,
-    gets none), |(g, h)| at the RMS radius summed over the segments, over the summed |log zoom|. A zoom magnifies every point alike (0); a dolly toward a slanted surface (a facade seen from
+    gets none), |(g, h)| at the RMS radius summed over the segments, over the summed |log zoom| (nan when that is
+    under 0.01: a clip that barely zooms has no magnification to compare). A zoom magnifies every point alike (0); a dolly toward a slanted surface (a facade seen from
     below, the ground from above, a face turned away) magnifies its near side faster."""
     T, h, w = g.shape
     A, B = _cumulative(t, c)
@@ -304,7 +306,7 @@ def _zoom_parallax(g, t, c, pk_min:float=0.15, across:float=0.5, noise:float=0.3
                 ww = W0 * np.where(r < kc, (1 - (r / kc) ** 2) ** 2, 0)
                 if ww.sum() < 1e-6: break
             if len(p) == 6: grad += p[4:6] * rho; zsum += abs(math.log(abs(a)))
-    return (math.sqrt(max(0.0, num) / den) if den > 0 else 0.0), (float(np.hypot(*grad) / zsum) if zsum > 0 else 0.0)
+    return (math.sqrt(max(0.0, num) / den) if den > 0 else 0.0), (float(np.hypot(*grad) / zsum) if zsum >= 0.01 else float('nan'))
 
 def _pan_parallax(d, m, wt, t, noise:float=0.1):
     "Residual flow along the translation in excess of the residual across it, over the translation (blocks with residual at most 3x the translation)."

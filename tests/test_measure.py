@@ -130,8 +130,10 @@ def test_cli(tmp_path, ast, capsys):
     p = tmp_path / 'tilt.mp4'
     write_video(p, virtual_camera(photo('astronaut'), 'tilt_down', 0.5, frames=10, seed=5), fps=24)
     assert motion_cli([str(p), '--json']) == 0
-    d = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    d = json.loads(line, parse_constant=lambda c: pytest.fail(f'{c} in the JSON output: strict parsers reject it'))
     assert d['label'] == 'tilt_down' and d['tilt'] < 0 and len(d['per_frame']['tilt']) == 9
+    assert d['keystone'] is None # a tilt barely zooms: no keystone (nan), written as JSON null
     assert motion_cli([str(tmp_path / 'missing.mp4')]) == 1
     out = subprocess.run([sys.executable, '-c', 'import sys; from cinebench.cli import main; sys.exit(main())', 'motion', str(p)],
                          capture_output=True, text=True)
