@@ -14,12 +14,12 @@ from .taxonomy import movement_from_direction, MOTION_AXES
 
 # %% auto #0
 __all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'WINDOW_GAIN', 'DIRECT_BELOW', 'PHOTOS', 'MOTION_CLASSES',
-           'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB', 'luma_small', 'block_shifts', 'fit_similarity',
-           'fit_rotating_camera', 'fit_direct', 'CameraMotion', 'camera_motion', 'render_planes', 'virtual_camera',
-           'photo', 'motion_testset', 'confusion', 'planck_xy', 'planck_rgb', 'cct', 'mccamy', 'to_linear',
-           'from_linear', 'relight', 'illuminant', 'color_temperature', 'blur_length', 'MotionBlur', 'motion_blur',
-           'defocus_calibration', 'defocus', 'fit_focus', 'depth_bands', 'DepthDefocus', 'defocus_by_depth',
-           'motion_cli']
+           'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB', 'CALIBRATIONS', 'TEXTURE_IMAGES', 'luma_small',
+           'block_shifts', 'fit_similarity', 'fit_rotating_camera', 'fit_direct', 'CameraMotion', 'camera_motion',
+           'render_planes', 'virtual_camera', 'photo', 'motion_testset', 'confusion', 'planck_xy', 'planck_rgb', 'cct',
+           'mccamy', 'to_linear', 'from_linear', 'relight', 'illuminant', 'color_temperature', 'blur_length',
+           'MotionBlur', 'motion_blur', 'defocus_calibration', 'texture_calibration', 'defocus', 'fit_focus',
+           'depth_bands', 'DepthDefocus', 'defocus_by_depth', 'motion_cli']
 
 # %% ../nbs/06_measure.ipynb #d821d0e1
 WORK_SIZE = (128, 72) # analysis size (W, H) the frames are reduced to, by an integer factor
@@ -777,8 +777,26 @@ def defocus_calibration(sigma0:float=1.0, # re-blur of the probe
         _CAL[sigma0] = (np.asarray(sigmas, float), np.maximum.accumulate(np.asarray(raw, float)))
     return _CAL[sigma0]
 
-def _sigma_from_raw(v, sigma0=1.0):
+CALIBRATIONS = ('edge', 'texture')
+TEXTURE_IMAGES = ('brick', 'grass', 'gravel', 'page', 'text') # scikit-image samples; none is in the camera-motion or physics test sets
+
+def texture_calibration(sigma0:float=1.0, # re-blur of the probe
+                        names=TEXTURE_IMAGES, sigmas=np.r_[0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16]):
+    "Median raw σ² over the edge pixels of fine textures (scikit-image samples at half size, green channel) blurred by each σ and rounded to 8 bits: (sigmas, raw). Needs scikit-image; the package ships the result."
+    ims = [photo(n)[::2, ::2, 1].astype(np.float32) for n in names]
+    raw = [np.nanmedian(np.concatenate([_edge_var(ndimage.gaussian_filter(im, s).round() if s else im, sigma0).ravel() for im in ims]))
+           for s in sigmas]
+    return np.asarray(sigmas, float), np.maximum.accumulate(np.asarray(raw, float))
+
+# texture_calibration(1.0) and (3.0), rounded; tests/test_measure.py checks them against a fresh computation
+_TEXTURE_CAL = {1.0: [0.2069, 0.2069, 0.2767, 0.4379, 0.6322, 1.2182, 1.9749, 3.6307, 4.3257, 4.3257, 4.399, 5.2139, 5.5168],
+                3.0: [0.0412, 0.0412, 0.0591, 0.1005, 0.1619, 0.3805, 0.8123, 2.4484, 4.5432, 9.5978, 16.0969, 31.467, 32.8224]}
+
+def _sigma_from_raw(v, sigma0=1.0, calibration='edge'):
+    if calibration not in CALIBRATIONS:
+        raise ValueError(f"calibration={calibration!r}: expected 'edge' (step edges: photographs, footage) or 'texture' (fine textures, e.g. SynthCine)")
     s, raw = defocus_calibration(sigma0)
+    if calibration == 'texture': raw = np.asarray(_TEXTURE_CAL[sigma0])
     return np.interp(v, raw, s, left=0.0, right=np.nan)
 
 def _defocus_frames(video, what='defocus'):
@@ -792,7 +810,7 @@ def _defocus_frames(video, what='defocus'):
 
 def _sigma_groups(fr, # luma frames
                   groups, # function: raw σ² maps (T,H,W) -> one array of values per group of pixels
-                  n:int, min_edges:int, switch:float) -> tuple:
+                  n:int, min_edges:int, switch:float, calibration:str='edge') -> tuple:
     "`(σ, edges)` per group of pixels: σ (px) from the median raw σ² at the group's edge pixels (fine probe up to `switch`, coarse above), and the number of those edge pixels."
     es = [_edges(f) for f in fr] # shared by both probes
     out, cnt = [], np.zeros(n, int)
@@ -803,21 +821,22 @@ def _sigma_groups(fr, # luma frames
             r = r[np.isfinite(r)]
             if s0 == 1.0: cnt[k] = r.size
             if r.size >= min_edges: o[k] = np.median(r)
-        out.append(_sigma_from_raw(o, s0))
+        out.append(_sigma_from_raw(o, s0, calibration))
     fine, coarse = out
     return np.where(np.isfinite(fine) & (fine <= switch), fine, np.where(np.isfinite(coarse), coarse, fine)), cnt
 
 def defocus(video, # a video file, uint8 frames (T,H,W,3) or an image (H,W,3)
             grid=(3, 4), # regions (rows, columns)
             min_edges:int=5, # fewer edge pixels than this in a region: nan
-            switch:float=1.5 # above this σ (px) the coarse probe (σ0 = 3) is used, below it the fine one (σ0 = 1)
+            switch:float=1.5, # above this σ (px) the coarse probe (σ0 = 3) is used, below it the fine one (σ0 = 1)
+            calibration:str='edge' # 'edge': calibrated on an ideal step edge (photographs, footage); 'texture': on fine textures
            ) -> np.ndarray:
     "Defocus blur per region: Gaussian σ in pixels of the input (rows, columns); nan where a region has no edges."
     _, fr, _ = _defocus_frames(video)
     H, W = fr[0].shape
     def cells(v): return [v[:, i * H // grid[0]:(i + 1) * H // grid[0], j * W // grid[1]:(j + 1) * W // grid[1]]
                           for i in range(grid[0]) for j in range(grid[1])]
-    return _sigma_groups(fr, cells, grid[0] * grid[1], min_edges, switch)[0].reshape(grid)
+    return _sigma_groups(fr, cells, grid[0] * grid[1], min_edges, switch, calibration)[0].reshape(grid)
 
 def fit_focus(sigma, # defocus σ per region (px), nan allowed
               depth, # depth per region (m), same shape
@@ -867,7 +886,8 @@ def defocus_by_depth(video, # a video file, uint8 frames (T,H,W,3) or an image (
                      bands:int=10, # depth bands (see `depth_bands`)
                      min_edges:int=20, # fewer edge pixels than this in a band: nan
                      jump:float=0.05, # log-depth step that marks a discontinuity
-                     switch:float=1.5 # as in `defocus`
+                     switch:float=1.5, # as in `defocus`
+                     calibration:str='edge' # as in `defocus`
                     ) -> DepthDefocus:
     "Defocus σ per depth band, from edges away from depth discontinuities."
     idx, fr, T = _defocus_frames(video, 'defocus_by_depth')
@@ -884,7 +904,7 @@ def defocus_by_depth(video, # a video file, uint8 frames (T,H,W,3) or an image (
     b, lim = depth_bands(z, bands, jump)
     if b.ndim == 2: b = np.broadcast_to(b, (len(fr), H, W)); z = np.broadcast_to(z, b.shape)
     masks = [b == k for k in range(bands)]
-    sigma, n = _sigma_groups(fr, lambda v: [v[m] for m in masks], bands, min_edges, switch)
+    sigma, n = _sigma_groups(fr, lambda v: [v[m] for m in masks], bands, min_edges, switch, calibration)
     zm = np.array([np.median(z[m]) if m.any() else np.nan for m in masks])
     return DepthDefocus(zm, sigma, n, lim)
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from cinebench.measure import (camera_motion, virtual_camera, photo, motion_cli, color_temperature, relight, motion_blur,
                                defocus, fit_focus, MOTION_CLASSES, cct, planck_xy,
-                               defocus_by_depth, depth_bands)
+                               defocus_by_depth, depth_bands, texture_calibration, defocus_calibration)
 from cinebench.io import write_video
 
 
@@ -103,6 +103,17 @@ def test_defocus_by_depth_bands_and_bad_depth():
     with pytest.raises(ValueError, match='depth has 3 frames, the video 1'): defocus_by_depth(b, np.ones((3, H, W)))
     with pytest.raises(ValueError, match=r'expected \(H,W\) or \(T,H,W\)'): defocus_by_depth(b, np.ones(W))
     with pytest.raises(ValueError, match='expected uint8'): defocus_by_depth(b.astype(np.float32), z)
+
+
+def test_texture_calibration_matches_the_shipped_table():
+    import cinebench.measure as M
+    for s0 in (1.0, 3.0):
+        s, raw = texture_calibration(s0)
+        assert np.allclose(raw, M._TEXTURE_CAL[s0], atol=1e-3), (s0, raw)
+        assert np.array_equal(s, defocus_calibration(s0)[0]) and raw[0] < defocus_calibration(s0)[1][0] # finer than a step edge
+    im = photo('chelsea')[::2, ::2].copy()
+    assert np.nanmean(defocus(im, grid=(1, 2), calibration='texture')) > np.nanmean(defocus(im, grid=(1, 2))) # same raw, lower floor
+    with pytest.raises(ValueError, match="calibration='step'"): defocus(im, calibration='step')
 
 
 def test_motion_blur_grows_with_exposure(ast):

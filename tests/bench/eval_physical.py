@@ -14,7 +14,7 @@
 * defocus by depth band (`defocus_by_depth` with the rendered depth map): the same sweeps, per band of equal width in
   inverse depth, truth the median rendered sigma of the band's pixels off depth discontinuities.
 
-    OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_physical.py --only defocus --first-seed 12 --scenes 24
+    OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_physical.py --only defocus --first-seed 12 --scenes 24 [--calibration texture]
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_physical.py [--quick] [--json out.json]
 """
@@ -89,13 +89,13 @@ def blur_photos(n):
     a = np.array(rows)
     return dict(rho_blur_px_pooled=rho(a[:, 0], a[:, 1]), rho_per_photo_min=min(per), n=len(rows))
 
-def defocus_photos(n):
+def defocus_photos(n, calibration='edge'):
     t, e = [], []
     for name in PHOTOS[:n]:
         im = photo(name)[::2, ::2].copy(); W = im.shape[1] // 2
         for s in (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0):
             b = im.copy(); b[:, W:] = ndimage.gaussian_filter(im.astype(np.float32), (s, s, 0))[:, W:].round().astype(np.uint8)
-            m = defocus(b, grid=(2, 2)); t += [s, s, 0, 0]; e += [m[0, 1], m[1, 1], m[0, 0], m[1, 0]]
+            m = defocus(b, grid=(2, 2), calibration=calibration); t += [s, s, 0, 0]; e += [m[0, 1], m[1, 1], m[0, 0], m[1, 0]]
     t, e = np.array(t), np.array(e); ok = np.isfinite(e)
     rel = np.abs(e[ok & (t > 0)] - t[ok & (t > 0)]) / t[ok & (t > 0)]
     return dict(rho=rho(t, e), median_rel_error_blurred=float(np.median(rel)), n=int(ok.sum()))
@@ -132,14 +132,14 @@ def _aperture_sweeps(scenes, size, first_seed):
             st = coc_pixels(depth[0], spec.focal_mm / SENSOR_HEIGHT_MM * spec.height, spec.height, N, spec.focus_distance) / 4
             yield seed, N, render_clip(spec)[0], depth[0], st, seen
 
-def defocus_synth(scenes, size=(768, 432), first_seed=0):
+def defocus_synth(scenes, size=(768, 432), first_seed=0, calibration='edge'):
     """Aperture sweeps (f/1.4-f/22, 85 mm, focus on the subject) over random SynthCine scenes, per region of a 3x4 grid.
     Truth per region: the rendered blur sigma (circle of confusion / 4) at the pixels where the all-sharp render has edges,
     i.e. the blur of the content an estimator can see; regions without such edges are left out. The occlusion-aware
     truth takes, at each of those pixels, the least sigma within 1 px (the sharp side of an occlusion edge)."""
     grid = (3, 4); rows = []
     for seed, N, x, depth, st, seen in _aperture_sweeps(scenes, size, first_seed):
-        m = defocus(x, grid); H, W = st.shape; st3 = ndimage.minimum_filter(st, 3)
+        m = defocus(x, grid, calibration=calibration); H, W = st.shape; st3 = ndimage.minimum_filter(st, 3)
         for i in range(grid[0]):
             for j in range(grid[1]):
                 sl = (slice(i * H // grid[0], (i + 1) * H // grid[0]), slice(j * W // grid[1], (j + 1) * W // grid[1]))
@@ -150,11 +150,11 @@ def defocus_synth(scenes, size=(768, 432), first_seed=0):
     return dict(**_sweep_stats(rows, ('seed', 'i', 'j'), 'est', 'truth', 'region_'), **_sweep_stats(rows, ('seed', 'i', 'j'), 'est', 'occl', 'region_occlusion_aware_'),
                 rho_pooled=rho(a[ok, 1], a[ok, 0]), n=int(ok.sum()), size=f'{size[0]}x{size[1]}', seeds=f'{first_seed}-{first_seed + scenes - 1}')
 
-def defocus_depth_synth(scenes, size=(768, 432), first_seed=0, bands=10):
+def defocus_depth_synth(scenes, size=(768, 432), first_seed=0, bands=10, calibration='edge'):
     "The same sweeps measured by depth band (`defocus_by_depth` given the rendered depth): truth is each band's median rendered sigma."
     rows = []
     for seed, N, x, depth, st, seen in _aperture_sweeps(scenes, size, first_seed):
-        d = defocus_by_depth(x, depth, bands=bands); b, _ = depth_bands(depth, bands)
+        d = defocus_by_depth(x, depth, bands=bands, calibration=calibration); b, _ = depth_bands(depth, bands)
         for k in range(bands):
             m = b == k
             rows.append(dict(seed=seed, band=k, N=N, est=d.sigma[k], truth=np.median(st[m]) if m.any() else np.nan))
@@ -165,6 +165,7 @@ if __name__ == '__main__':
     ap.add_argument('--only', default='', help='run only the checks whose name contains this, e.g. defocus')
     ap.add_argument('--first-seed', type=int, default=0, help='first SynthCine scene of the defocus sweeps')
     ap.add_argument('--scenes', type=int, default=None, help='defocus sweep scenes (default 12, 2 with --quick)')
+    ap.add_argument('--calibration', default='edge', help="defocus calibration: 'edge' (ideal step) or 'texture' (fine textures)")
     a = ap.parse_args()
     q = a.quick
     nd = a.scenes or (2 if q else 12)
@@ -173,10 +174,10 @@ if __name__ == '__main__':
                      ('color_temperature/synthcine', lambda: color_synth(12 if q else 60, 2 if q else 20)),
                      ('motion_blur/photos', lambda: blur_photos(2 if q else 8)),
                      ('motion_blur/synthcine', lambda: blur_synth(4 if q else 40)),
-                     ('defocus/photos', lambda: defocus_photos(2 if q else 8)),
-                     ('defocus/synthcine', lambda: defocus_synth(nd, first_seed=a.first_seed)),
-                     ('defocus/synthcine@256x144', lambda: defocus_synth(nd, size=(256, 144), first_seed=a.first_seed)),
-                     ('defocus/synthcine-by-depth', lambda: defocus_depth_synth(nd, first_seed=a.first_seed))]:
+                     ('defocus/photos', lambda: defocus_photos(2 if q else 8, a.calibration)),
+                     ('defocus/synthcine', lambda: defocus_synth(nd, first_seed=a.first_seed, calibration=a.calibration)),
+                     ('defocus/synthcine@256x144', lambda: defocus_synth(nd, size=(256, 144), first_seed=a.first_seed, calibration=a.calibration)),
+                     ('defocus/synthcine-by-depth', lambda: defocus_depth_synth(nd, first_seed=a.first_seed, calibration=a.calibration))]:
         if a.only not in name: continue
         t0 = time.perf_counter(); out[name] = fn()
         print(f"{name:28s} {json.dumps(out[name])}  ({time.perf_counter() - t0:.0f} s)", flush=True)
