@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
 from safetensors.torch import save_file, load_file
-from .taxonomy import ShotLabels, GROUPS, paraphrase, parse_caption, valid_keys, LABELS, caption
+from .taxonomy import ShotLabels, GROUPS, paraphrase, parse_caption, valid_keys, LABELS, caption, WORDINGS, TRAIN_WORDINGS, HELDOUT_WORDINGS
 
 # %% auto #0
 __all__ = ['DEFAULT_CONFIG', 'MINILM_PACKAGE', 'MOTION_FEATURES', 'ASSET_DIR', 'COMBO_ID', 'BANK_VARIANTS', 'REAL_PHOTOS',
@@ -528,6 +528,11 @@ def definition_caption(labels:ShotLabels, # the shot's labels
     s = rng.choice(_DEF_TEMPLATES).format(F=d['framing'], A=d['angle'], M=d['movement'], S=subject)
     return s[:1].upper() + s[1:]
 
+def _check_train_wording(wording:str):
+    if wording not in TRAIN_WORDINGS:
+        raise ValueError(f"training wording {wording!r}: expected one of {', '.join(TRAIN_WORDINGS)}"
+                         + (" (held-out families are for evaluation only)" if wording in HELDOUT_WORDINGS else ''))
+
 def caption_pool(subjects:list, # subjects to draw from (e.g. the training clips')
                  n:int=4, # captions per label combination
                  wording:str='train', seed:int=0,
@@ -687,6 +692,7 @@ def train_clip(data, # dataset folder(s) with metadata.jsonl
                group_weight:float=0.5, # weight of the per-group label probes
                pool_size:int=4, # captions per label combination in the caption pool (0: a fresh paraphrase every time)
                definitions:int=0, # extra pool captions per combination written from the taxonomy's label definitions
+               wording:str='train', # training caption family: 'train' or 'train_wide' (`taxonomy.TRAIN_WORDINGS`)
                ckpt_every:int=100, # save every this many steps
                resume:bool=True, # continue from `out` if it holds a checkpoint
                eval_data=None, # a held-out folder for a quick R@1 in the log (optional)
@@ -694,6 +700,7 @@ def train_clip(data, # dataset folder(s) with metadata.jsonl
                max_minutes:float=None, # stop (and save) after this much wall time
                progress:bool=True):
     "Train a CameraCLIP with Lightning; returns the model (also saved in `out`)."
+    _check_train_wording(wording)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     L.seed_everything(seed, verbose=False)
     step0, opt_state, model = 0, None, None
@@ -709,10 +716,11 @@ def train_clip(data, # dataset folder(s) with metadata.jsonl
     pl = CameraCLIPModule(config, lr, 0.05, warmup, max_steps, positives, bank_weight, group_weight, seed, model=model)
     pl.step0 = step0
     if pool_size:
-        pool = caption_pool(dm.train_set.subjects, pool_size, 'train', seed, definitions)
+        pool = caption_pool(dm.train_set.subjects, pool_size, wording, seed, definitions)
         dm.train_set.pool = pool; pl.use_pool(pool)
+    else: dm.train_set.wording = wording
     extra = {'train': dict(data=[str(d) for d in dm.dirs], clips=len(dm.train_idx), max_steps=max_steps, batch_size=batch_size,
-                           lr=lr, heldout_frac=heldout_frac, positives=positives, augment=augment, bank_weight=bank_weight, group_weight=group_weight, pool_size=pool_size, definitions=definitions, seed=seed),
+                           lr=lr, heldout_frac=heldout_frac, positives=positives, augment=augment, bank_weight=bank_weight, group_weight=group_weight, pool_size=pool_size, definitions=definitions, wording=wording, seed=seed),
              'train_scenes': dm.train_scenes if len(dm.train_scenes) <= 20000 else []}
     ev = None
     if eval_data is not None and eval_every:
@@ -846,9 +854,11 @@ def retrain_text_tower(model:CameraCLIP, # a trained model; its image tower is k
                        motion:str='none', # 'camera': also train a motion head on `phi` (classical camera-motion features)
                        phi=None, # motion='camera': `motion_features` of `clips` (N, 5), e.g. from `motion_cache`
                        bank_size:int=None, # caption-bank combinations per step (None: all 275); the batch's own are always in
+                       wording:str='train', # training caption family: 'train' or 'train_wide'
                        progress:bool=True) -> CameraCLIP:
     "A copy of `model` with a text tower of the given kind (and a motion head) trained against its frozen image tower; fresh, or continued when `model` already has that kind."
     from tqdm.auto import tqdm
+    _check_train_wording(wording)
     c = {k: v for k, v in model.config.items() if k in DEFAULT_CONFIG} | {'text': text, 'motion': motion} | (text_config or {})
     if motion == 'camera' and (phi is None or len(phi) != len(clips)):
         raise ValueError(f"motion='camera' needs phi, the motion_features of the {len(clips)} clips, got {None if phi is None else len(phi)}")
@@ -865,7 +875,7 @@ def retrain_text_tower(model:CameraCLIP, # a trained model; its image tower is k
     phi = None if phi is None else torch.as_tensor(np.asarray(phi), dtype=torch.float32)
     pl = CameraCLIPModule(model=new, bank_weight=bank_weight, seed=seed)
     ds = ClipDataset(clips, records, 'train', augment=False, seed=seed)
-    ds.pool = caption_pool(ds.subjects, pool_size, 'train', seed, definitions); pl.use_pool(ds.pool)
+    ds.pool = caption_pool(ds.subjects, pool_size, wording, seed, definitions); pl.use_pool(ds.pool)
     ps = [p for n, p in new.named_parameters() if not n.startswith(keep) and p.requires_grad]
     opt = torch.optim.AdamW(ps, lr=lr, weight_decay=0.05)
     rng = np.random.default_rng(seed); new.train()
@@ -905,9 +915,11 @@ def retrain_image_tower(model:CameraCLIP, # a trained model; its text tower (and
                         phi=None, # motion='camera': `motion_features` of `clips` (N, 5)
                         image_config:dict=None, # overrides, e.g. {'cnn_width': 32, 'frames': 2}
                         augment:bool=True, # time reversal and mirroring, with labels and motion features
+                        wording:str='train', # training caption family: 'train' or 'train_wide'
                         progress:bool=True) -> CameraCLIP:
     "A copy of `model` with a new image tower trained against its frozen text tower."
     from tqdm.auto import tqdm
+    _check_train_wording(wording)
     c = {k: v for k, v in model.config.items() if k in DEFAULT_CONFIG} | {'vision': vision} | (image_config or {})
     motion = c['motion'] == 'camera'
     if motion and (phi is None or len(phi) != len(clips)):
@@ -918,7 +930,7 @@ def retrain_image_tower(model:CameraCLIP, # a trained model; its text tower (and
     for n, p in new.named_parameters():
         if n.startswith(_TEXT_SIDE): p.requires_grad_(False)
     ds = ClipDataset(clips, records, 'train', augment=False, seed=seed)
-    pool = caption_pool(ds.subjects, pool_size, 'train', seed, definitions)
+    pool = caption_pool(ds.subjects, pool_size, wording, seed, definitions)
     combos = list(pool); cid = {cb: i for i, cb in enumerate(combos)}
     new.eval()
     with torch.no_grad(): E = torch.stack([F.normalize(new.text_features(pool[cb]), dim=-1) for cb in combos]) # (275, captions, D)
@@ -1056,7 +1068,7 @@ def retrieve_cli(argv:list=None) -> int:
     p.add_argument('--data', required=True, help='dataset folder with metadata.jsonl (framing/angle/movement per clip)')
     p.add_argument('--model', default=None, help='CameraCLIP or Hugging Face CLIP folder (default: the embedded model)')
     p.add_argument('--pool', type=int, default=1000, help='candidate pool size (clips; one query caption per clip)')
-    p.add_argument('--wording', default='heldout', choices=['heldout', 'train'], help='caption family of the queries')
+    p.add_argument('--wording', default='heldout', choices=list(WORDINGS), help='caption family of the queries (held out: heldout, heldout2)')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--baselines', action='store_true', help='also the untrained model and the text tower alone')
     p.add_argument('--real', action='store_true', help='also the real-footage check (virtual camera over real photographs)')
@@ -1134,6 +1146,7 @@ def train_clip_cli(argv:list=None) -> int:
     p.add_argument('--stem', default='none', choices=['none', 'conv'], help="'conv': convolutional stem before the image tower")
     p.add_argument('--pool-size', type=int, default=4, help='captions per label combination in the caption pool (0: fresh paraphrases)')
     p.add_argument('--definitions', type=int, default=0, help="extra pool captions per combination from the taxonomy's label definitions")
+    p.add_argument('--train-wording', default='train', choices=list(TRAIN_WORDINGS), help="training caption family ('train_wide': more phrases and sentence shapes)")
     p.add_argument('--ckpt-every', type=int, default=100); p.add_argument('--no-resume', action='store_true')
     p.add_argument('--eval-data', default=None, help='held-out folder for a quick R@1 in log.jsonl')
     p.add_argument('--eval-every', type=int, default=0); p.add_argument('--max-minutes', type=float, default=None)
@@ -1158,12 +1171,12 @@ def train_clip_cli(argv:list=None) -> int:
                                           base.config.get('motion') == 'camera')
             ic = dict(frames=a.frames) | (dict(cnn_width=a.cnn_width) if a.vision == 'cnn' else dict(width=a.width, layers=a.layers, heads=a.heads, patch_size=a.patch))
             m = retrain_image_tower(base, clips, recs, a.vision, a.steps, a.batch_size, a.lr, a.seed, a.pool_size,
-                                    a.definitions, a.group_weight, phi, ic, not a.no_augment)
+                                    a.definitions, a.group_weight, phi, ic, not a.no_augment, a.train_wording)
         except (FileNotFoundError, ValueError) as e:
             print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
         m.save_pretrained(a.out, half=a.half, extra={'train': _add_stage(base.config.get('train', {}), 'image_stage', dict(image_from=str(a.image_from), data=a.data,
                           clips=len(recs), vision=a.vision, steps=a.steps, batch_size=a.batch_size, lr=a.lr, pool_size=a.pool_size,
-                          definitions=a.definitions, group_weight=a.group_weight, augment=not a.no_augment, seed=a.seed, **ic)),
+                          definitions=a.definitions, group_weight=a.group_weight, augment=not a.no_augment, wording=a.train_wording, seed=a.seed, **ic)),
                           'train_scenes': _seen_scenes(base, recs)})
         print(f"saved {a.out}"); return 0
     if a.text_from:
@@ -1174,19 +1187,19 @@ def train_clip_cli(argv:list=None) -> int:
             tc = (dict(text_lora_rank=a.text_lora_rank) if a.text == 'minilm_lora' else
                   dict(text_width=a.text_width, text_layers=a.text_layers, text_heads=max(1, a.text_width // 32), text_init=a.text_init))
             m = retrain_text_tower(base, clips, recs, a.text, a.steps, a.batch_size, a.lr, a.bank_weight, a.seed,
-                                   a.pool_size, a.definitions, tc, a.word_dropout, a.motion, phi, a.bank_size)
+                                   a.pool_size, a.definitions, tc, a.word_dropout, a.motion, phi, a.bank_size, a.train_wording)
         except (FileNotFoundError, ValueError) as e:
             print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
         m.save_pretrained(a.out, half=a.half, extra={'train': _add_stage(base.config.get('train', {}), 'text_stage', dict(text_from=str(a.text_from), data=a.data,
                           clips=len(recs), text=a.text, steps=a.steps, batch_size=a.batch_size, lr=a.lr, word_dropout=a.word_dropout,
-                          definitions=a.definitions, motion=a.motion, bank_size=a.bank_size, seed=a.seed, **tc)),
+                          definitions=a.definitions, motion=a.motion, bank_size=a.bank_size, wording=a.train_wording, seed=a.seed, **tc)),
                           'train_scenes': _seen_scenes(base, recs)})
         print(f"saved {a.out}"); return 0
     cfg = dict(frames=a.frames, image_size=a.size, patch_size=a.patch, width=a.width, layers=a.layers, heads=a.heads, embed_dim=a.embed_dim,
                video_input=a.video_input, pooling=a.pooling, text=a.text, stem=a.stem, motion=a.motion, text_lora_rank=a.text_lora_rank)
     try:
         train_clip(a.data, a.out, cfg, a.steps, a.batch_size, a.lr, a.warmup, a.heldout_frac, a.positives, not a.no_augment, a.seed,
-                   a.bank_weight, a.group_weight, a.pool_size, a.definitions, a.ckpt_every, not a.no_resume, a.eval_data, a.eval_every, a.max_minutes)
+                   a.bank_weight, a.group_weight, a.pool_size, a.definitions, a.train_wording, a.ckpt_every, not a.no_resume, a.eval_data, a.eval_every, a.max_minutes)
     except (FileNotFoundError, ValueError) as e:
         print(f"cinebench train-clip: {e}", file=sys.stderr); return 2
     print(f"saved {a.out}")

@@ -4,13 +4,15 @@
 
 # %% ../nbs/00_taxonomy.ipynb #4677ba39
 from __future__ import annotations
-import re, random, math, difflib
+import re, random, math, difflib, json
+from importlib import resources
 from dataclasses import dataclass, field, asdict
 
 # %% auto #0
-__all__ = ['FRAMINGS', 'ANGLES', 'MOVEMENTS', 'EXTENDED_MOVEMENTS', 'GROUPS', 'LABELS', 'MOTION_AXES', 'WORDINGS', 'PHYSICAL',
-           'Label', 'subcategories', 'valid_keys', 'label', 'motion_direction', 'movement_from_direction', 'ShotLabels',
-           'caption', 'parse_caption', 'paraphrase', 'PhysicalParam', 'physical']
+__all__ = ['FRAMINGS', 'ANGLES', 'MOVEMENTS', 'EXTENDED_MOVEMENTS', 'GROUPS', 'LABELS', 'MOTION_AXES', 'WORDINGS',
+           'TRAIN_WORDINGS', 'HELDOUT_WORDINGS', 'PHYSICAL', 'Label', 'subcategories', 'valid_keys', 'label',
+           'motion_direction', 'movement_from_direction', 'ShotLabels', 'caption', 'parse_caption', 'paraphrase',
+           'content_stems', 'heldout_clean', 'PhysicalParam', 'physical']
 
 # %% ../nbs/00_taxonomy.ipynb #77dc5d35
 @dataclass(frozen=True)
@@ -244,15 +246,25 @@ _TEMPLATES = {
  'heldout': ['{S}, in {F} with {A}, while the camera {M} it.', 'Shot as {F} with {A}: our camera {M} {S}.',
              'With {A} and {F}, the lens {M} {S}.'],
 }
+def _wordings(name): return json.loads((resources.files('cinebench')/'assets'/'wordings'/f'{name}.json').read_text())
+_extra, _h2 = _wordings('train_extra'), _wordings('heldout2')
+_SYN['train_wide'] = {k: v + _extra['synonyms'][k] for k, v in _SYN['train'].items()}
+_TEMPLATES['train_wide'] = _TEMPLATES['train'] + _extra['templates']
+_SYN['heldout2'], _TEMPLATES['heldout2'] = _h2['synonyms'], _h2['templates']
 WORDINGS = tuple(_TEMPLATES)
+TRAIN_WORDINGS, HELDOUT_WORDINGS = ('train', 'train_wide'), ('heldout', 'heldout2')
 
-def _a(phrase): return ('an ' if phrase[:1].lower() in 'aeiou' else 'a ') + phrase
+def _a(phrase):
+    "The phrase with its indefinite article; an abbreviation (ECU, MS, HA) takes the article of its first letter's name."
+    first = phrase.split()[0] if phrase.split() else phrase
+    vowel = phrase[:1] in 'AEFHILMNORSX' if first.isupper() and len(first) > 1 else phrase[:1].lower() in 'aeiou'
+    return ('an ' if vowel else 'a ') + phrase
 
 def paraphrase(labels:ShotLabels, # the shot's labels (all three groups)
                subject:str='the scene', # what the shot shows
                n:int=1, # how many paraphrases
                seed:int=0, # same seed, same wordings
-               wording:str='train' # 'train' or 'heldout' (disjoint synonyms and sentence shapes)
+               wording:str='train' # a family of `WORDINGS`: 'train', 'train_wide', 'heldout' or 'heldout2'
               ) -> list:
     "Seeded paraphrases of a shot's caption in one wording family."
     if wording not in _TEMPLATES: raise ValueError(f"unknown wording {wording!r}; valid: {', '.join(WORDINGS)}")
@@ -266,6 +278,39 @@ def paraphrase(labels:ShotLabels, # the shot's labels (all three groups)
         s = t.format(F=f, A=a, aF=_a(f), aA=_a(a), M=rng.choice(syn[labels.movement]), S=subject)
         out.append(s[:1].upper() + s[1:])
     return out
+
+# %% ../nbs/00_taxonomy.ipynb #825805c4
+_GENERIC = frozenset('''a an the of on in at to from over across past around toward towards onto into with its it by and or as
+for while through along about up down upward upwards downward downwards left right leftward rightward clockwise counter
+anticlockwise counterclockwise forward forwards backward backwards back away out direction side
+shot shots framing frame view angle camera lens horizon'''.split())
+
+def content_stems(phrase:str) -> set:
+    "A phrase's content words cut to five letters; function words, direction words and a group's common nouns left out."
+    return {w[:5] for w in re.findall(r"[a-z]+", phrase.lower().replace("'s", '')) if w not in _GENERIC}
+
+def _plain(p): return ' '.join(re.findall(r"[a-z0-9]+", p.lower()))
+def _shape(t): return set(re.findall(r"[a-z]+", re.sub(r"\{\w+\}", ' ', t.lower())))
+
+def heldout_clean(candidates:dict, # {'synonyms': {label: [phrases]}, 'templates': [...]}: proposed training wordings
+                  heldout:tuple=HELDOUT_WORDINGS, # the families to keep clear of
+                  base:str='train', # the family the candidates extend: a repeat of one of its phrases is dropped too
+                  max_shape_overlap:float=0.5 # a template whose words overlap a held-out template's this much (Jaccard) is dropped
+                 ) -> tuple:
+    "Split proposed training wordings into `(kept, dropped)` (same layout): phrases sharing a content word with a same-label held-out phrase, or repeating a held-out or `base` phrase, and templates shaped like a held-out one are dropped."
+    unknown = set(candidates.get('synonyms', {})) - set(valid_keys(extended=True))
+    if unknown: raise ValueError(f"unknown labels in candidates: {', '.join(sorted(unknown))}; valid: {', '.join(valid_keys(extended=True))}")
+    held = {p for w in heldout + ((base,) if base else ()) for v in _SYN[w].values() for p in map(_plain, v)}
+    kept, dropped = {'synonyms': {}, 'templates': []}, {'synonyms': {}, 'templates': []}
+    for k, ps in candidates.get('synonyms', {}).items():
+        stems = set().union(*(content_stems(p) for w in heldout for p in _SYN[w][k]))
+        ok = lambda p: not (content_stems(p) & stems) and _plain(p) not in held
+        kept['synonyms'][k], dropped['synonyms'][k] = [p for p in ps if ok(p)], [p for p in ps if not ok(p)]
+    shapes = [_shape(t) for w in heldout for t in _TEMPLATES[w]]
+    for t in candidates.get('templates', []):
+        s = _shape(t); j = max(len(s & h) / max(1, len(s | h)) for h in shapes)
+        (kept if j < max_shape_overlap else dropped)['templates'].append(t)
+    return kept, dropped
 
 # %% ../nbs/00_taxonomy.ipynb #ad13eaac
 @dataclass(frozen=True)

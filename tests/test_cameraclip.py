@@ -152,9 +152,15 @@ def test_half_save_and_text_from_cli(toy, tmp_path):
     assert torch.allclose(t.encode_video(v), m.encode_video(v), atol=1e-5) # video tower kept
     assert t.config['train']['text_stage']['steps'] == 2
     assert train_clip_cli(['--data', str(toy), '--out', str(tmp_path/'t2'), '--text-from', str(tmp_path/'t'), '--text', 'scratch',
-                           '--text-width', '32', '--text-layers', '1', '--steps', '3', '--batch-size', '4']) == 0
+                           '--text-width', '32', '--text-layers', '1', '--steps', '3', '--batch-size', '4', '--train-wording', 'train_wide']) == 0
     tr = CameraCLIP.from_pretrained(tmp_path/'t2').config['train'] # a second text stage keeps the first one's record
     assert tr['text_stage']['steps'] == 3 and tr['earlier_stages'] == [{'text_stage': t.config['train']['text_stage']}]
+    assert tr['text_stage']['wording'] == 'train_wide' and tr['earlier_stages'][0]['text_stage']['wording'] == 'train'
+    with pytest.raises(SystemExit): # a held-out wording family can't be trained on
+        train_clip_cli(['--data', str(toy), '--out', str(tmp_path/'t3'), '--text-from', str(tmp_path/'t'), '--train-wording', 'heldout2'])
+    from cinebench.cameraclip import retrain_text_tower
+    with pytest.raises(ValueError, match='held-out families are for evaluation only'):
+        retrain_text_tower(t, np.zeros((1, 4, 32, 32, 3), np.uint8), [{}], wording='heldout')
 
 def test_text_init_minilm_words():
     m = CameraCLIP({**TINY, 'text': 'scratch', 'text_width': 32, 'text_layers': 1, 'text_heads': 1, 'text_init': 'minilm_words'})
