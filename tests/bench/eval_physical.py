@@ -18,7 +18,7 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_physical.py [--quick] [--json out.json]
 """
-import os, sys, json, time, argparse
+import os, json, time, argparse
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 import numpy as np
 from scipy import ndimage
