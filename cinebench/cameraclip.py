@@ -718,7 +718,9 @@ def train_clip(data, # dataset folder(s) with metadata.jsonl
     if pool_size:
         pool = caption_pool(dm.train_set.subjects, pool_size, wording, seed, definitions)
         dm.train_set.pool = pool; pl.use_pool(pool)
-    else: dm.train_set.wording = wording
+    else: # fresh paraphrases, and a caption bank in the same family
+        dm.train_set.wording = wording
+        pl.use_pool({c: paraphrase(ShotLabels(*c), 'the scene', n=BANK_VARIANTS, seed=seed, wording=wording) for c in pl.bank})
     extra = {'train': dict(data=[str(d) for d in dm.dirs], clips=len(dm.train_idx), max_steps=max_steps, batch_size=batch_size,
                            lr=lr, heldout_frac=heldout_frac, positives=positives, augment=augment, bank_weight=bank_weight, group_weight=group_weight, pool_size=pool_size, definitions=definitions, wording=wording, seed=seed),
              'train_scenes': dm.train_scenes if len(dm.train_scenes) <= 20000 else []}

@@ -98,6 +98,9 @@ def test_train_resume_and_cli(toy, tmp_path):
     m = train_clip(toy, out, max_steps=6, batch_size=6, ckpt_every=2, heldout_frac=0.25, progress=False)
     assert json.loads((out/'trainer.json').read_text())['step'] == 6
     assert m.config['train_scenes'] and len(m.config['train_scenes']) < 8
+    w = train_clip(toy, tmp_path/'w', cfg, max_steps=2, batch_size=6, pool_size=0, wording='train_wide', progress=False) # fresh paraphrases
+    tw = CameraCLIP.from_pretrained(tmp_path/'w').config['train']
+    assert tw['wording'] == 'train_wide' and tw['pool_size'] == 0
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1'}
     r = subprocess.run([sys.executable, '-c', 'import sys; from cinebench.cli import main; sys.exit(main(sys.argv[1:]))', 'retrieve', '--data', str(toy), '--model', str(out), '--pool', '100'],
                        capture_output=True, text=True, env=env)
