@@ -595,14 +595,15 @@ class CameraCLIPModule(L.LightningModule):
                  positives:str='labels', # 'labels': same-label pairs are positives; 'instance': only the diagonal
                  bank_weight:float=1.0, # weight of the caption-bank term (0: plain in-batch InfoNCE)
                  group_weight:float=0.5, # weight of the per-group label probes on the video embedding (0: none)
-                 seed:int=0, model:CameraCLIP=None):
+                 seed:int=0, model:CameraCLIP=None,
+                 wording:str='train'): # caption family of the caption bank (until `use_pool` gives it the training pool's)
         super().__init__()
         self.model = model if model is not None else CameraCLIP(config, seed)
         self.lr, self.wd, self.warmup, self.max_steps, self.positives = lr, weight_decay, warmup, max_steps, positives
         self.bank_weight, self.group_weight, self.step0, self._rng = bank_weight, group_weight, 0, random.Random(seed) # step0: steps done before a resume
         self.group_targets = torch.tensor([[valid_keys(g, extended=True).index(c[k]) for k, g in enumerate(GROUPS)] for c in _COMBOS])
         self.bank = [(f, a, m) for f in valid_keys('framing') for a in valid_keys('angle') for m in valid_keys('movement')]
-        self.bank_texts = [paraphrase(ShotLabels(*c), 'the scene', n=BANK_VARIANTS, seed=seed, wording='train') for c in self.bank]
+        self.use_pool({c: paraphrase(ShotLabels(*c), 'the scene', n=BANK_VARIANTS, seed=seed, wording=wording) for c in self.bank})
     def use_pool(self, pool:dict):
         "Take the caption bank from a caption pool (same captions as training, so they are encoded once)."
         self.bank_texts = [(pool[c] * BANK_VARIANTS)[:BANK_VARIANTS] for c in self.bank]
@@ -713,14 +714,12 @@ def train_clip(data, # dataset folder(s) with metadata.jsonl
                         (config or {}).get('image_size', DEFAULT_CONFIG['image_size']) if model is None else model.config['image_size'],
                         batch_size, heldout_frac, augment, seed)
     dm.setup()
-    pl = CameraCLIPModule(config, lr, 0.05, warmup, max_steps, positives, bank_weight, group_weight, seed, model=model)
+    pl = CameraCLIPModule(config, lr, 0.05, warmup, max_steps, positives, bank_weight, group_weight, seed, model=model, wording=wording)
     pl.step0 = step0
     if pool_size:
         pool = caption_pool(dm.train_set.subjects, pool_size, wording, seed, definitions)
         dm.train_set.pool = pool; pl.use_pool(pool)
-    else: # fresh paraphrases, and a caption bank in the same family
-        dm.train_set.wording = wording
-        pl.use_pool({c: paraphrase(ShotLabels(*c), 'the scene', n=BANK_VARIANTS, seed=seed, wording=wording) for c in pl.bank})
+    else: dm.train_set.wording = wording # fresh paraphrases (the module's bank is already in this family)
     extra = {'train': dict(data=[str(d) for d in dm.dirs], clips=len(dm.train_idx), max_steps=max_steps, batch_size=batch_size,
                            lr=lr, heldout_frac=heldout_frac, positives=positives, augment=augment, bank_weight=bank_weight, group_weight=group_weight, pool_size=pool_size, definitions=definitions, wording=wording, seed=seed),
              'train_scenes': dm.train_scenes if len(dm.train_scenes) <= 20000 else []}
