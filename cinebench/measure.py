@@ -210,7 +210,7 @@ class CameraMotion:
     speeds: dict # axis -> RMS displacement over the frame, fraction of frame width per frame
     per_frame: dict = field(repr=False, default_factory=dict) # 'pan', 'tilt', 'zoom', 'roll', 'inliers' -> arrays (T-1,)
     size: tuple = (0, 0) # analysis size (W, H)
-    layers: dict = None # the two-layer reading of a static or zoom-like clip (`_layers`: shares `a`, zooms per frame `s`, `dt`, `dr`), else None
+    layers: dict = None # the two-layer reading of a static or zoom-like clip (`_layers`: shares `a`, zooms per frame `s`, `dt`, `dr`, `still`, `radial`...), else None
     keystone: float = float('nan') # magnification gradient across the frame / zoom: a dolly toward a slanted surface, ~0 for a zoom; nan if it barely zooms
 
     def to_dict(self) -> dict:
@@ -318,14 +318,37 @@ def _pan_parallax(d, m, wt, t, noise:float=0.1):
     num, den = (w2 * (q.real ** 2 - q.imag ** 2)).sum(), (w2 * at[:, None] ** 2).sum()
     return float(math.sqrt(max(0.0, num) / max(den, 1e-12)))
 
-def _layers(g, K:int=3, blk:int=16, stp:int=8, pk_min:float=0.25, thr:float=1.0):
+def _block_stack(f, blk, stp):
+    "The blk×blk blocks of one frame on the `_setup` grid, mean removed, float64 (N,blk,blk)."
+    b = np.take(f.reshape(-1), _setup(*f.shape, blk, stp)['idx'], axis=0).astype(np.float64)
+    return b - b.mean((1, 2), keepdims=True)
+
+def _texture(b):
+    "Variance of each block left after removing its best plane: ~0 for a flat area or a smooth gradient (level²)."
+    k = b.shape[-1]; yy, xx = np.mgrid[0:k, 0:k].astype(np.float64); yy -= yy.mean(); xx -= xx.mean()
+    r = b - xx * ((b * xx).sum((1, 2)) / (xx * xx).sum())[:, None, None] - yy * ((b * yy).sum((1, 2)) / (yy * yy).sum())[:, None, None]
+    return (r * r).mean((1, 2))
+
+def _layers(g, K:int=3, blk:int=16, stp:int=8, pk_min:float=0.25, thr:float=1.0,
+            ratio:float=0.5, e_min:float=2.0, # a block is *seen* to hold still: it matches in place at most `ratio` x as badly as moved, the move costing >= e_min (level²)
+            tex_min:float=1.0, moved:float=1.5, across:float=0.35): # radial field: textured blocks moving > `moved` px, at most `across` x as much across the radius
     """Two-layer reading of a zoom-like or static clip, for dolly against zoom.
     Block displacements over pairs of frames `K` apart are summed over the clip (finer blocks than the camera fit, so a
     near subject holds several), a robust similarity is fitted to the textured blocks, and a second one to the blocks
     the first leaves out. A zoom moves every layer with one scale; a dolly along the optical axis scales each depth
     layer by its own amount about the frame centre (a distant sky or skyline by almost nothing). Returns the share
     of textured blocks each layer holds `a`, each layer's scale `s` as a zoom per frame (log-scale), and how far the
-    layers differ in translation `dt` and rotation `dr` (same units, at the RMS radius), or None below K + 1 frames."""
+    layers differ in translation `dt` and rotation `dr` (same units, at the RMS radius), or None below K + 1 frames.
+    Two checks on the pixels themselves (session 10):
+    `still` is the share of textured blocks in the layer that scales least which are *seen* to hold still: between the
+    first and the last frame of the sums the block matches in place at most `ratio` times as badly (mean squared
+    difference) as moved by the other layer's similarity, and that move changes it (by `e_min` or more). A flat area
+    or a smooth gradient matches anywhere, and phase correlation puts its peak at rest, so a zoom over sky, or over grass
+    finer than the analysis frame resolves, showed a "still layer" of such blocks; none of them is seen to hold still.
+    `radial` is the dolly's own field: of the textured blocks (`tex_min`) that move more than `moved` px over the sums,
+    the share that move along the radius from the frame centre (across it at most `across` times as much), all the
+    same way, signed + outward; `radial_n` how many blocks that is and `radial_R` the length of the mean unit vector
+    of their positions (1: all on one side of the centre, as a subject's own motion would be)."""
     T, h, w = g.shape
     if T <= K: return None
     D, P = 0, []
@@ -339,17 +362,35 @@ def _layers(g, K:int=3, blk:int=16, stp:int=8, pk_min:float=0.25, thr:float=1.0)
     t1, c1, w1 = fit_similarity(D[None], wt, z, thr=thr, B=blk)
     out = np.clip(wt - w1, 0, None)
     t2, c2, w2 = fit_similarity(D[None], out, z, thr=thr, B=blk) if out.sum() > 1e-6 else (t1, c1, 0 * w1)
-    return dict(a=(float(w1.sum() / wt.sum()), float(w2.sum() / wt.sum())), s=(float(c1[0].real / n), float(c2[0].real / n)),
-                dt=float(abs(t2[0] - t1[0]) / rho / n), dr=float(abs(c2[0].imag - c1[0].imag) / n))
+    L = dict(a=(float(w1.sum() / wt.sum()), float(w2.sum() / wt.sum())), s=(float(c1[0].real / n), float(c2[0].real / n)),
+             dt=float(abs(t2[0] - t1[0]) / rho / n), dr=float(abs(c2[0].imag - c1[0].imag) / n))
+    b0, bn = _block_stack(g[0], blk, stp), _block_stack(g[n], blk, stp)
+    mv, st = ((t1, c1), w2) if abs(c1[0].real) >= abs(c2[0].real) else ((t2, c2), w1) # the moving layer's model; the still layer's weights
+    bm = _block_stack(_warp_to(g[n], 1 + mv[1][0], mv[0][0], h, w)[0], blk, stp) # frame n where the moving layer puts frame 0
+    e0, em = ((b0 - bn) ** 2).mean((1, 2)), ((b0 - bm) ** 2).mean((1, 2))
+    L['still'] = float((st[0] * ((em >= e_min) & (e0 <= ratio * em))).sum() / wt.sum())
+    az = np.abs(z); u = np.where(az > stp / 2, z / np.maximum(az, 1e-9), 0); q = D * np.conj(u)
+    mov = (wt[0] > 0) & (_texture(b0) >= tex_min) & (az > stp / 2) & (np.abs(D) > moved)
+    rad = mov & (np.abs(q.imag) <= across * np.abs(q.real))
+    sg = 1.0 if (rad & (q.real > 0)).sum() >= (rad & (q.real < 0)).sum() else -1.0
+    sel = rad & (np.sign(q.real) == sg)
+    L.update(radial=float(sg * sel.sum() / max(mov.sum(), 1)), radial_n=int(sel.sum()),
+             radial_R=float(abs(np.exp(1j * np.angle(z[sel])).mean())) if sel.any() else 1.0)
+    return L
 
 def _layer_dolly(L, min_area:float=0.09, min_zoom:float=0.008, still:float=0.25, centred:float=0.25) -> int:
-    "+1 / -1 when the layers read as a dolly in / out: two layers of at least `min_area` each, one scaling by at least `min_zoom` per frame, the other by at most `still` of that, both about the same centre (translation and rotation apart by at most `centred` of it); else 0."
+    "+1 / -1 when the layers read as a dolly in / out: two layers of at least `min_area` each, one scaling by at least `min_zoom` per frame, the other by at most `still` of that, both about the same centre (translation and rotation apart by at most `centred` of it), and at least `min_area` of the blocks seen to hold still (`L['still']`); else 0."
     if L is None: return 0
     (a1, a2), (s1, s2) = L['a'], L['s']
     big, small = (s1, s2) if abs(s1) >= abs(s2) else (s2, s1)
     ok = (min(a1, a2) >= min_area and abs(big) >= min_zoom and abs(small) <= still * abs(big)
-          and L['dt'] <= centred * abs(big) and L['dr'] <= centred * abs(big))
+          and L['dt'] <= centred * abs(big) and L['dr'] <= centred * abs(big) and L['still'] >= min_area)
     return int(math.copysign(1, big)) if ok else 0
+
+def _radial_dolly(L, min_share:float=0.4, min_blocks:int=10, max_R:float=0.9) -> int:
+    "+1 / -1 when a clip the camera fit calls static moves like a dolly in / out: at least `min_blocks` textured blocks, and `min_share` of those that move, move along the radius all the same way, from all round the centre (`radial_R` at most `max_R`); else 0."
+    if L is None or L['radial_n'] < min_blocks or abs(L['radial']) < min_share or L['radial_R'] > max_R: return 0
+    return int(math.copysign(1, L['radial']))
 
 def _one_scale(L, agree:float=0.2, min_zoom:float=0.003, min_area:float=0.05) -> bool:
     "True when both layers scale alike (within `agree` of the larger, which is at least `min_zoom` per frame): a zoom, whatever the parallax step saw."
@@ -407,7 +448,9 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     axis = max(sp, key=sp.get)
     par = par_z if axis in ('zoom', 'roll') else par_t
     L = None if direct or not (lab == 'static' or axis == 'zoom') else _layers(g)
-    by_layers = _layer_dolly(L) # +1 / -1: a near layer scales, a far one holds still
+    by_layers = _layer_dolly(L) # +1 / -1: a near layer scales, a far one is seen to hold still
+    radial = 0 if by_layers or lab != 'static' else _radial_dolly(L) # the near layer spreads outward and is no one similarity (the ground)
+    by_layers = by_layers or radial
     if by_layers: lab = movement_from_direction({'dolly': by_layers})
     elif lab != 'static':
         if axis == 'zoom' and ((par_z > parallax_threshold and not (par_z < 2 * parallax_threshold and _one_scale(L)))
@@ -419,7 +462,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     base = lab.replace('dolly', 'zoom').replace('truck', 'pan').replace('pedestal_up', 'tilt_up').replace('pedestal_down', 'tilt_down')
     agree = float(np.mean([q == base for q in per]))
     conf = agree * float(np.clip(np.median(pf['inliers']), 0, 1))
-    if by_layers: conf = min(1.0, sum(L['a'])) # the per-frame fits follow one layer only: the share the two layers explain
+    if by_layers: conf = abs(L['radial']) if radial else min(1.0, sum(L['a'])) # the per-frame fits follow one layer only: the share the layers (or the radial field) explain
     return CameraMotion(label=lab, confidence=conf, parallax=par, parallax_zoom=par_z, parallax_pan=par_t, speeds=sp,
                         per_frame=pf, size=(w, h), layers=L, keystone=key_z, **clip)
 
