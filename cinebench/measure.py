@@ -340,7 +340,7 @@ def _layers(g, K:int=3, blk:int=16, stp:int=8, pk_min:float=0.25, thr:float=1.0,
     of textured blocks each layer holds `a`, each layer's scale `s` as a zoom per frame (log-scale), and how far the
     layers differ in translation `dt` and rotation `dr` (same units, at the RMS radius), or None below K + 1 frames.
     Two checks on the pixels themselves (session 10):
-    `still` is the share of textured blocks in the layer that scales least which are *seen* to hold still: between the
+    `still` is the share of the textured blocks that belong to the layer that scales least and are *seen* to hold still: between the
     first and the last frame of the sums the block matches in place at most `ratio` times as badly (mean squared
     difference) as moved by the other layer's similarity, and that move changes it (by `e_min` or more). A flat area
     or a smooth gradient matches anywhere, and phase correlation puts its peak at rest, so a zoom over sky, or over grass
