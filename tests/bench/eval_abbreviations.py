@@ -16,32 +16,34 @@ train-clip` with those 11 abbreviations added to the `'train_wide'` family, for 
 Session 10 (2-core CPU, one thread): the candidate was the session-9 recipe (model card) with the abbreviations
 added, from the session-6 model, 21 min. Figures are in notebook 11's evaluation section.
 """
-import os, re, sys, json, tempfile
+import os, re, sys, json, argparse, tempfile
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 from cinebench import taxonomy as T
 
+def _is_abbreviation(p): return re.fullmatch(r'[A-Z]{2,4}', p) is not None
+
 def abbreviations(wording='heldout2') -> dict:
     "label -> the family's phrases that are shot-list abbreviations (2-4 capitals)."
-    return {k: [p for p in v if re.fullmatch(r'[A-Z]{2,4}', p)] for k, v in T._SYN[wording].items() if any(re.fullmatch(r'[A-Z]{2,4}', p) for p in v)}
+    return {k: ab for k, v in T._SYN[wording].items() if (ab := [p for p in v if _is_abbreviation(p)])}
 
 def retrieve(argv):
     from cinebench.cameraclip import retrieve_cli
-    full, out = dict(T._SYN['heldout2']), {}
-    js = argv[argv.index('--json') + 1] if '--json' in argv else None
-    argv = [a for i, a in enumerate(argv) if a != '--json' and (i == 0 or argv[i - 1] != '--json')]
-    ab = {p for v in abbreviations().values() for p in v}
-    for name, syn in (('heldout2', full), ('heldout2 without abbreviations', {k: [p for p in v if p not in ab] for k, v in full.items()})):
-        T._SYN['heldout2'] = syn
-        with tempfile.NamedTemporaryFile(suffix='.json') as f:
-            print(f"== {name} ({sum(map(len, syn.values()))} phrases)", flush=True)
-            rc = retrieve_cli(argv + ['--wording', 'heldout2', '--json', f.name])
-            if rc: return rc
-            out[name] = json.load(open(f.name))['model']
-    T._SYN['heldout2'] = full
+    ap = argparse.ArgumentParser(add_help=False); ap.add_argument('--json')
+    a, argv = ap.parse_known_args(argv) # everything else goes to `cinebench retrieve`
+    full, out = T._SYN['heldout2'], {}
+    try:
+        for name, syn in (('heldout2', full), ('heldout2 without abbreviations', {k: [p for p in v if not _is_abbreviation(p)] for k, v in full.items()})):
+            T._SYN['heldout2'] = syn
+            with tempfile.NamedTemporaryFile(suffix='.json') as f:
+                print(f"== {name} ({sum(map(len, syn.values()))} phrases)", flush=True)
+                rc = retrieve_cli(argv + ['--wording', 'heldout2', '--json', f.name])
+                if rc: return rc
+                out[name] = json.load(open(f.name))['model']
+    finally: T._SYN['heldout2'] = full
     for name, r in out.items():
         print(f"{name}: t2v R@1 {r['t2v_R@1']:.3f}, v2t R@1 {r['v2t_R@1']:.3f}; top clip right: framing {r['t2v_top1_framing_acc']:.2f}, "
               f"angle {r['t2v_top1_angle_acc']:.2f}, movement {r['t2v_top1_movement_acc']:.2f}")
-    if js: json.dump(out, open(js, 'w'), indent=1)
+    if a.json: json.dump(out, open(a.json, 'w'), indent=1)
     return 0
 
 def train(argv):
