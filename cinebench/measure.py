@@ -13,18 +13,19 @@ from scipy import ndimage
 from .taxonomy import movement_from_direction, MOTION_AXES
 
 # %% auto #0
-__all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'WINDOW_GAIN', 'DIRECT_BELOW', 'PHOTOS', 'MOTION_CLASSES',
-           'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB', 'CALIBRATIONS', 'TEXTURE_IMAGES', 'luma_small',
-           'block_shifts', 'fit_similarity', 'fit_rotating_camera', 'fit_direct', 'CameraMotion', 'camera_motion',
-           'render_planes', 'virtual_camera', 'photo', 'motion_testset', 'confusion', 'planck_xy', 'planck_rgb', 'cct',
-           'mccamy', 'to_linear', 'from_linear', 'relight', 'illuminant', 'color_temperature', 'blur_length',
-           'MotionBlur', 'motion_blur', 'defocus_calibration', 'texture_calibration', 'defocus', 'fit_focus',
-           'depth_bands', 'DepthDefocus', 'defocus_by_depth', 'motion_cli']
+__all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'FINE_BLOCK', 'FINE_SHARE', 'WINDOW_GAIN', 'DIRECT_BELOW', 'PHOTOS',
+           'MOTION_CLASSES', 'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB', 'CALIBRATIONS', 'TEXTURE_IMAGES',
+           'luma_small', 'block_shifts', 'fit_similarity', 'fit_rotating_camera', 'fit_direct', 'CameraMotion',
+           'camera_motion', 'render_planes', 'virtual_camera', 'photo', 'motion_testset', 'confusion', 'planck_xy',
+           'planck_rgb', 'cct', 'mccamy', 'to_linear', 'from_linear', 'relight', 'illuminant', 'color_temperature',
+           'blur_length', 'MotionBlur', 'motion_blur', 'defocus_calibration', 'texture_calibration', 'defocus',
+           'fit_focus', 'depth_bands', 'DepthDefocus', 'defocus_by_depth', 'motion_cli']
 
 # %% ../nbs/06_measure.ipynb #d821d0e1
 WORK_SIZE = (128, 72) # analysis size (W, H) the frames are reduced to, by an integer factor
 BLOCK, STRIDE = 32, 16 # phase-correlation block size and stride at the analysis size
 SMALL_BLOCK = 16 # block size for analysis frames under 48 px on a side, stride half of it (at 64x64 the 32-px blocks did as well)
+FINE_BLOCK, FINE_SHARE = 16, 0.8 # `camera_motion` also fits on a 16-px grid and keeps it when its inlier share is >= 0.8x the 32-px grid's (session 11)
 
 def _block_for(h, w): return (BLOCK, STRIDE) if min(h, w) >= 48 else (SMALL_BLOCK, SMALL_BLOCK // 2)
 WINDOW_GAIN = 1.03 # the Hann window stays put while content moves under it, which biases shifts 2-5 % low (measured below)
@@ -134,6 +135,10 @@ def fit_similarity(d, # complex (T,N) block displacements
     score = (vote[:, None, :] * np.maximum(0, 1 - res / thr)).sum(-1)
     k = score.argmax(1); ar = np.arange(T)
     t, c = t[ar, k], c[ar, k]
+    return _irls(d, wt, z, t, c, thr, iters)
+
+def _irls(d, wt, z, t, c, thr, iters=3):
+    "Re-weighted least squares of the similarity `d = t + c z` from a start (t, c): Tukey weights, a block `2 thr` px off gets none."
     A = np.stack([np.ones_like(z), z], -1)
     for _ in range(iters):
         u = np.clip(np.abs(d - t[:, None] - c[:, None] * z) / (2 * thr), 0, 1)
@@ -212,6 +217,7 @@ class CameraMotion:
     size: tuple = (0, 0) # analysis size (W, H)
     layers: dict = None # the two-layer reading of a static or zoom-like clip (`_layers`: shares `a`, zooms per frame `s`, `dt`, `dr`, `still`, `radial`...), else None
     keystone: float = float('nan') # magnification gradient across the frame / zoom: a dolly toward a slanted surface, ~0 for a zoom; nan if it barely zooms
+    block: int = 0 # block size (analysis px) of the grid that chose which blocks follow the camera: 32, or 16 when the fine grid was kept (`_pick_grid`); 0 for the direct fit
 
     def to_dict(self) -> dict:
         "JSON-ready dict (per-frame arrays as lists; nan, e.g. the keystone of a clip that does not zoom, as None: JSON null)."
@@ -408,15 +414,53 @@ def _load_small(path):
     W, H = 2 * round(info['width'] / s), 2 * round(info['height'] / s)
     return read_video(path, size=(W + W % 2, H + H % 2))
 
+def _block_fit(g, B, thr, hfov):
+    "The camera fit on a B-px block grid (stride B/2): block displacements, the rotating-camera fit and its inlier share per frame."
+    T, h, w = g.shape
+    d, pk, z = block_shifts(g, B, B // 2)
+    ts, cs, wi = fit_similarity(d, pk, z, thr=thr, B=B)
+    t, c, m = fit_rotating_camera(d, wi, z, w / 2 / math.tan(math.radians(hfov / 2)))
+    return dict(B=B, d=d, pk=pk, z=z, t=t, c=c, m=m, ts=ts, cs=cs, inl=wi.sum(1) / np.maximum(pk.sum(1), 1e-9))
+
+def _refit(co, fi, thr, hfov, w, min_blocks:float=2.0):
+    "The coarse grid's fit, restarted from the fine grid's camera: only coarse blocks that follow it count; the fine fit itself where fewer than `min_blocks` (in weight) do in some frame."
+    ts, cs, wi = _irls(co['d'], co['pk'], co['z'], fi['ts'], fi['cs'], thr)
+    if wi.sum(1).min() < min_blocks: return fi
+    t, c, m = fit_rotating_camera(co['d'], wi, co['z'], w / 2 / math.tan(math.radians(hfov / 2)))
+    return dict(co, t=t, c=c, m=m, ts=ts, cs=cs, inl=wi.sum(1) / np.maximum(co['pk'].sum(1), 1e-9), grid=fi['B'])
+
+def _speeds(t, c, h, w):
+    "Per-frame camera values (camera-centric), their clip values (trimmed means) and speeds (RMS displacement, fraction of frame width per frame)."
+    rho = math.sqrt((w * w + h * h) / 12) # RMS distance of a pixel from the centre
+    one = 1 + c
+    pf = {'pan': -t.real / w, 'tilt': t.imag / h, 'zoom': np.log(np.abs(one)), 'roll': -np.degrees(np.angle(one))}
+    clip = {k: _trim_mean(pf[k]) for k in pf}
+    scale = {'pan': 1.0, 'tilt': h / w, 'zoom': rho / w, 'roll': math.radians(1) * rho / w}
+    return pf, clip, {k: abs(clip[k]) * scale[k] for k in scale}, scale
+
+def _pick_grid(fits, h, w, static_threshold, share=FINE_SHARE):
+    """The coarse (32-px) or the fine (16-px) camera fit. A 32-px block that a moving subject overlaps follows the subject, so
+    two subjects over a plain background (sky, the moon) can take most of the 21 blocks of a 128×72 frame; on the 16-px grid
+    they take fewer of 120. But a 16-px block of a faint, smooth texture (a sky gradient) matches in place, so where a
+    tracked subject holds still over it the fine grid reads a pan as static. The fine fit is kept when its median inlier
+    share is at least `share` times the coarse one's, unless it reads static where the coarse fit reads a zoom-like motion."""
+    if len(fits) == 1: return fits[0]
+    co, fi = fits
+    if np.median(fi['inl']) < share * np.median(co['inl']): return co
+    sc, sf = (_speeds(f['t'], f['c'], h, w)[2] for f in (co, fi))
+    if max(sf.values()) < static_threshold and max(sc, key=sc.get) == 'zoom' and sc['zoom'] >= static_threshold: return co
+    return fi
+
 def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
                   static_threshold:float=0.0008, # below this speed (fraction of frame width per frame) the shot is static
-                  parallax_threshold:float=0.2, # parallax above which a zoom-like motion is a dolly (and pan-like a truck)
+                  parallax_threshold:float=0.25, # parallax above which a zoom-like motion is a dolly (and pan-like a truck)
                   keystone_threshold:float=0.15, # keystone above which a zoom-like motion is a dolly (toward a slanted surface)
                   extended:bool=False, # may label truck_*/pedestal_* (not in the 11 main movements)
                   hfov:float=50, # nominal horizontal field of view (degrees), for the keystone of pans and tilts
                   thr:float=0.3, # inlier distance of the robust fit, analysis pixels
                   size=WORK_SIZE, # analysis size (W, H) the frames are reduced to (by an integer factor)
                   method:str='auto', # 'blocks', 'direct' (`fit_direct`), or 'auto': direct below DIRECT_BELOW px
+                  fine:bool=True, # blocks: also fit on the FINE_BLOCK grid and keep the better grid (`_pick_grid`)
                  ) -> CameraMotion:
     "Estimate a clip's camera motion: pan, tilt, zoom, roll (per frame, camera-centric), parallax, a movement label and a confidence."
     x = _load_small(video) if isinstance(video, (str, Path)) else video
@@ -425,19 +469,16 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     T, h, w = g.shape
     if method not in ('auto', 'blocks', 'direct'): raise ValueError(f"method={method!r}: expected 'auto', 'blocks' or 'direct'")
     direct = method == 'direct' or (method == 'auto' and min(h, w) < DIRECT_BELOW)
-    rho = math.sqrt((w * w + h * h) / 12) # RMS distance of a pixel from the centre
-    if direct: t, c, inl = fit_direct(g)
+    if direct: t, c, inl = fit_direct(g); B = 0
     else:
         B, S = _block_for(h, w)
-        d, pk, z = block_shifts(g, B, S)
-        t, c, wi = fit_similarity(d, pk, z, thr=thr, B=B)
-        t, c, m = fit_rotating_camera(d, wi, z, w / 2 / math.tan(math.radians(hfov / 2)))
-        inl = wi.sum(1) / np.maximum(pk.sum(1), 1e-9)
-    one = 1 + c
-    pf = {'pan': -t.real / w, 'tilt': t.imag / h, 'zoom': np.log(np.abs(one)), 'roll': -np.degrees(np.angle(one)), 'inliers': inl}
-    clip = {k: _trim_mean(pf[k]) for k in ('pan', 'tilt', 'zoom', 'roll')}
-    scale = {'pan': 1.0, 'tilt': h / w, 'zoom': rho / w, 'roll': math.radians(1) * rho / w}
-    sp = {k: abs(clip[k]) * scale[k] for k in scale}
+        fits = [_block_fit(g, B, thr, hfov)] + ([_block_fit(g, FINE_BLOCK, thr, hfov)] if fine and B > FINE_BLOCK else [])
+        f = _pick_grid(fits, h, w, static_threshold)
+        if f is not fits[0]: f = _refit(fits[0], f, thr, hfov, w) # the fine grid chose the blocks; the coarse one measures
+        d, pk, z, t, c, m, inl = f['d'], f['pk'], f['z'], f['t'], f['c'], f['m'], f['inl']
+        B = f.get('grid', f['B']); S = B // 2 # the grid that chose: the parallax steps use its block size
+    pf, clip, sp, scale = _speeds(t, c, h, w)
+    pf['inliers'] = inl
     par_z, key_z = (float('nan'),) * 2 if direct else _zoom_parallax(g, t, c, blk=B, stp=S) # parallax needs local motion
     par_t = float('nan') if direct else _pan_parallax(d, m, pk, t)
     def decide(vals, spd):
@@ -464,7 +505,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     conf = agree * float(np.clip(np.median(pf['inliers']), 0, 1))
     if by_layers: conf = abs(L['radial']) if radial else min(1.0, sum(L['a'])) # the per-frame fits follow one layer only: the share the layers (or the radial field) explain
     return CameraMotion(label=lab, confidence=conf, parallax=par, parallax_zoom=par_z, parallax_pan=par_t, speeds=sp,
-                        per_frame=pf, size=(w, h), layers=L, keystone=key_z, **clip)
+                        per_frame=pf, size=(w, h), layers=L, keystone=key_z, block=B, **clip)
 
 # %% ../nbs/06_measure.ipynb #6ad235a0
 def _rotation(yaw, pitch, roll):
@@ -961,7 +1002,7 @@ def motion_cli(argv:list=None # arguments after `cinebench motion`
     ap.add_argument('--json', action='store_true', help='one JSON object per clip, with per-frame series')
     ap.add_argument('--extended', action='store_true', help='may label truck_* and pedestal_*')
     ap.add_argument('--static-threshold', type=float, default=0.0008, help='speed (fraction of frame width per frame) below which a shot is static')
-    ap.add_argument('--parallax-threshold', type=float, default=0.2, help='parallax above which a zoom-like motion is a dolly')
+    ap.add_argument('--parallax-threshold', type=float, default=0.25, help='parallax above which a zoom-like motion is a dolly')
     a = ap.parse_args(argv)
     rc = 0
     for v in a.videos:
