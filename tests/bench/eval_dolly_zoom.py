@@ -15,7 +15,8 @@ magnifies one side of the frame faster than the other.
 Seeds 2000-2039 were used while developing the parallax step (session 3), the two-layer reading (session 7) and
 the keystone threshold (session 8); 3000-3039 and 4000-4099 (--n 100) were measured before, and 5000-5099 were
 first run in session 8, after the keystone threshold had been fixed. Session 10 developed the seen-still check and
-the radial field on 6000-6099 and 7000-7099 and then ran 8000-8099, 9000-9099, 10000-10099 and 11000-11099 once, fresh. `--keystone-threshold
+the radial field on 6000-6099 and 7000-7099 and then ran 8000-8099, 9000-9099, 10000-10099 and 11000-11099 once, fresh.
+Session 11 (the fine grid) checked 4000-7099 and then ran 12000-12099 and 13000-13099 once, fresh. `--keystone-threshold
 inf` measures without the keystone cue.
 """
 import os, json, time, argparse
