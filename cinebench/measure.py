@@ -13,19 +13,21 @@ from scipy import ndimage
 from .taxonomy import movement_from_direction, MOTION_AXES
 
 # %% auto #0
-__all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'FINE_BLOCK', 'FINE_SHARE', 'WINDOW_GAIN', 'DIRECT_BELOW', 'PHOTOS',
-           'MOTION_CLASSES', 'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB', 'CALIBRATIONS', 'TEXTURE_IMAGES',
-           'luma_small', 'block_shifts', 'fit_similarity', 'fit_rotating_camera', 'fit_direct', 'CameraMotion',
-           'camera_motion', 'render_planes', 'virtual_camera', 'photo', 'motion_testset', 'confusion', 'planck_xy',
-           'planck_rgb', 'cct', 'mccamy', 'to_linear', 'from_linear', 'relight', 'illuminant', 'color_temperature',
-           'blur_length', 'MotionBlur', 'motion_blur', 'defocus_calibration', 'texture_calibration', 'defocus',
-           'fit_focus', 'depth_bands', 'DepthDefocus', 'defocus_by_depth', 'motion_cli']
+__all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'FINE_BLOCK', 'FINE_SHARE', 'FINE_BELOW', 'WINDOW_GAIN', 'DIRECT_BELOW',
+           'PHOTOS', 'MOTION_CLASSES', 'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB', 'CALIBRATIONS',
+           'TEXTURE_IMAGES', 'luma_small', 'block_shifts', 'fit_similarity', 'fit_rotating_camera', 'fit_direct',
+           'CameraMotion', 'camera_motion', 'render_planes', 'virtual_camera', 'photo', 'motion_testset', 'confusion',
+           'planck_xy', 'planck_rgb', 'cct', 'mccamy', 'to_linear', 'from_linear', 'relight', 'illuminant',
+           'color_temperature', 'blur_length', 'MotionBlur', 'motion_blur', 'defocus_calibration',
+           'texture_calibration', 'defocus', 'fit_focus', 'depth_bands', 'DepthDefocus', 'defocus_by_depth',
+           'motion_cli']
 
 # %% ../nbs/06_measure.ipynb #d821d0e1
 WORK_SIZE = (128, 72) # analysis size (W, H) the frames are reduced to, by an integer factor
 BLOCK, STRIDE = 32, 16 # phase-correlation block size and stride at the analysis size
 SMALL_BLOCK = 16 # block size for analysis frames under 48 px on a side, stride half of it (at 64x64 the 32-px blocks did as well)
 FINE_BLOCK, FINE_SHARE = 16, 0.8 # `camera_motion` also fits on a 16-px grid and keeps it when its inlier share is >= 0.8x the 32-px grid's (session 11)
+FINE_BELOW = 0.7 # ... but only where the 32-px fit's median inlier share is below this (a clean clip has about 0.97)
 
 def _block_for(h, w): return (BLOCK, STRIDE) if min(h, w) >= 48 else (SMALL_BLOCK, SMALL_BLOCK // 2)
 WINDOW_GAIN = 1.03 # the Hann window stays put while content moves under it, which biases shifts 2-5 % low (measured below)
@@ -460,7 +462,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
                   thr:float=0.3, # inlier distance of the robust fit, analysis pixels
                   size=WORK_SIZE, # analysis size (W, H) the frames are reduced to (by an integer factor)
                   method:str='auto', # 'blocks', 'direct' (`fit_direct`), or 'auto': direct below DIRECT_BELOW px
-                  fine:bool=True, # blocks: also fit on the FINE_BLOCK grid and keep the better grid (`_pick_grid`)
+                  fine:bool=True, # blocks: where the 32-px fit holds under FINE_BELOW of its blocks, also fit on the FINE_BLOCK grid and keep the better (`_pick_grid`)
                  ) -> CameraMotion:
     "Estimate a clip's camera motion: pan, tilt, zoom, roll (per frame, camera-centric), parallax, a movement label and a confidence."
     x = _load_small(video) if isinstance(video, (str, Path)) else video
@@ -472,7 +474,8 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     if direct: t, c, inl = fit_direct(g); B = 0
     else:
         B, S = _block_for(h, w)
-        fits = [_block_fit(g, B, thr, hfov)] + ([_block_fit(g, FINE_BLOCK, thr, hfov)] if fine and B > FINE_BLOCK else [])
+        fits = [_block_fit(g, B, thr, hfov)]
+        if fine and B > FINE_BLOCK and np.median(fits[0]['inl']) < FINE_BELOW: fits.append(_block_fit(g, FINE_BLOCK, thr, hfov))
         f = _pick_grid(fits, h, w, static_threshold)
         if f is not fits[0]: f = _refit(fits[0], f, thr, hfov, w) # the fine grid chose the blocks; the coarse one measures
         d, pk, z, t, c, m, inl = f['d'], f['pk'], f['z'], f['t'], f['c'], f['m'], f['inl']
