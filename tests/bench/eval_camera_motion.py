@@ -15,7 +15,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--json', default=None)
     ap.add_argument('--photos', type=int, default=8)
-    ap.add_argument('--seed', type=int, default=0, help='test-set seed (speeds, subjects, noise); 0 was used while developing, 1 is held out, 2-6 were first run in session 10; session 11 developed on 0, 2, 7, 8 and ran 13-18 fresh')
+    ap.add_argument('--seed', type=int, default=0, help='test-set seed (speeds, subjects, noise); 0 was used while developing, 1 is held out, 2-6 were first run in session 10; session 11 developed on 0, 2, 7, 8 and ran 13-18 fresh, then 19-24 after FINE_BELOW')
     ap.add_argument('--synth', type=int, default=0, help='also N SynthCine clips per movement (11 movements incl. dolly)')
     ap.add_argument('--size', default='128x72', help='SynthCine frame size WxH')
     ap.add_argument('--keystone-threshold', type=float, default=None, help="camera_motion's keystone_threshold (inf: without the keystone cue)")
