@@ -416,19 +416,18 @@ def _load_small(path):
     W, H = 2 * round(info['width'] / s), 2 * round(info['height'] / s)
     return read_video(path, size=(W + W % 2, H + H % 2))
 
-def _block_fit(g, B, thr, hfov):
-    "The camera fit on a B-px block grid (stride B/2): block displacements, the rotating-camera fit and its inlier share per frame."
-    T, h, w = g.shape
+def _block_fit(g, B, thr, f):
+    "The camera fit on a B-px block grid (stride B/2), focal length `f` px: block displacements, the rotating-camera fit and its inlier share per frame."
     d, pk, z = block_shifts(g, B, B // 2)
     ts, cs, wi = fit_similarity(d, pk, z, thr=thr, B=B)
-    t, c, m = fit_rotating_camera(d, wi, z, w / 2 / math.tan(math.radians(hfov / 2)))
+    t, c, m = fit_rotating_camera(d, wi, z, f)
     return dict(B=B, d=d, pk=pk, z=z, t=t, c=c, m=m, ts=ts, cs=cs, inl=wi.sum(1) / np.maximum(pk.sum(1), 1e-9))
 
-def _refit(co, fi, thr, hfov, w, min_blocks:float=2.0):
+def _refit(co, fi, thr, f, min_blocks:float=2.0):
     "The coarse grid's fit, restarted from the fine grid's camera: only coarse blocks that follow it count; the fine fit itself where fewer than `min_blocks` (in weight) do in some frame."
     ts, cs, wi = _irls(co['d'], co['pk'], co['z'], fi['ts'], fi['cs'], thr)
     if wi.sum(1).min() < min_blocks: return fi
-    t, c, m = fit_rotating_camera(co['d'], wi, co['z'], w / 2 / math.tan(math.radians(hfov / 2)))
+    t, c, m = fit_rotating_camera(co['d'], wi, co['z'], f)
     return dict(co, t=t, c=c, m=m, ts=ts, cs=cs, inl=wi.sum(1) / np.maximum(co['pk'].sum(1), 1e-9), grid=fi['B'])
 
 def _speeds(t, c, h, w):
@@ -474,10 +473,11 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     if direct: t, c, inl = fit_direct(g); B = 0
     else:
         B, S = _block_for(h, w)
-        fits = [_block_fit(g, B, thr, hfov)]
-        if fine and B > FINE_BLOCK and np.median(fits[0]['inl']) < FINE_BELOW: fits.append(_block_fit(g, FINE_BLOCK, thr, hfov))
+        foc = w / 2 / math.tan(math.radians(hfov / 2)) # focal length, analysis px
+        fits = [_block_fit(g, B, thr, foc)]
+        if fine and B > FINE_BLOCK and np.median(fits[0]['inl']) < FINE_BELOW: fits.append(_block_fit(g, FINE_BLOCK, thr, foc))
         f = _pick_grid(fits, h, w, static_threshold)
-        if f is not fits[0]: f = _refit(fits[0], f, thr, hfov, w) # the fine grid chose the blocks; the coarse one measures
+        if f is not fits[0]: f = _refit(fits[0], f, thr, foc) # the fine grid chose the blocks; the coarse one measures
         d, pk, z, t, c, m, inl = f['d'], f['pk'], f['z'], f['t'], f['c'], f['m'], f['inl']
         B = f.get('grid', f['B']); S = B // 2 # the grid that chose: the parallax steps use its block size
     pf, clip, sp, scale = _speeds(t, c, h, w)
