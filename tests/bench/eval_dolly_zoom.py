@@ -18,7 +18,7 @@ first run in session 8, after the keystone threshold had been fixed. Session 10 
 the radial field on 6000-6099 and 7000-7099 and then ran 8000-8099, 9000-9099, 10000-10099 and 11000-11099 once, fresh.
 Session 11 (the fine grid) checked 4000-7099 and then ran 12000-12099 and 13000-13099 once, fresh. Session 12 made the
 visible parallax occlusion-aware (only pixels the last frame still sees; the old measure is kept as `visible_all` in the
-JSON) and re-ran 4000, 6000, 12000 and 13000 with the estimator unchanged. `--keystone-threshold inf` measures without
+JSON) and re-ran 4000, 6000, 12000 and 13000 with the estimator unchanged, then ran 14000-14099 and 15000-15099 fresh. `--keystone-threshold inf` measures without
 the keystone cue.
 """
 import os, json, time, argparse
