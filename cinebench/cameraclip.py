@@ -319,27 +319,26 @@ def _minilm_mean(tokenizer, encoder, texts:list, device=None):
     m = tok['attention_mask'].unsqueeze(-1).to(h.dtype)
     return (h * m).sum(1) / m.sum(1)
 
-@torch.no_grad()
-def _sentence_embeddings(self, texts:list):
-    "Frozen sentence embeddings (N, 384) of MiniLM (mean pooled) or e5 (unit norm, 'passage: ' prefix), cached per caption."
-    miss = [t for t in dict.fromkeys(texts) if t not in self._text_cache]
-    for i in range(0, len(miss), 256):
-        chunk = miss[i:i + 256]
-        e = (torch.from_numpy(np.atleast_2d(self.sentence_encoder.passage(chunk))).float() if self.config['text'] == 'e5'
-             else _minilm_mean(self.tokenizer, self.sentence_encoder, chunk))
-        for t, v in zip(chunk, e): self._text_cache[t] = v
-    if len(self._text_cache) > 200_000: self._text_cache.clear()
-    return torch.stack([self._text_cache[t] for t in texts])
+def _e5_passages(e5, texts:list): return torch.from_numpy(np.atleast_2d(e5.passage(texts))).float() # unit norm, 'passage: ' prefix
 
 @torch.no_grad()
-def _e5_embeddings(self, texts:list):
-    "Frozen e5 sentence embeddings (N, 384) of the `text_e5` branch, cached per caption."
-    cache = self._e5_cache
-    miss = list(dict.fromkeys(t for t in texts if t not in cache))
+def _cached(cache:dict, texts:list, encode):
+    "Embeddings of `texts` from a frozen encoder, `encode(list) -> (N, D)`, computed once per caption (in chunks of 256)."
+    miss = [t for t in dict.fromkeys(texts) if t not in cache]
     for i in range(0, len(miss), 256):
-        for t, v in zip(miss[i:i + 256], torch.from_numpy(np.atleast_2d(self.e5_encoder.passage(miss[i:i + 256]))).float()): cache[t] = v
+        chunk = miss[i:i + 256]
+        for t, v in zip(chunk, encode(chunk)): cache[t] = v
     if len(cache) > 200_000: cache.clear()
     return torch.stack([cache[t] for t in texts])
+
+def _sentence_embeddings(self, texts:list):
+    "Frozen sentence embeddings (N, 384) of MiniLM (mean pooled) or e5 (unit norm, 'passage: ' prefix), cached per caption."
+    enc = (lambda ch: _e5_passages(self.sentence_encoder, ch)) if self.config['text'] == 'e5' else (lambda ch: _minilm_mean(self.tokenizer, self.sentence_encoder, ch))
+    return _cached(self._text_cache, texts, enc)
+
+def _e5_embeddings(self, texts:list):
+    "Frozen e5 sentence embeddings (N, 384) of the `text_e5` branch, cached per caption."
+    return _cached(self._e5_cache, texts, lambda ch: _e5_passages(self.e5_encoder, ch))
 
 def _text_features(self, texts):
     "Captions -> unnormalised text embeddings (B, D)."

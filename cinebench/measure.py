@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_measure.ipynb #752dca6e
 from __future__ import annotations
-import io, json, math, sys, argparse
+import io, json, math, sys, argparse, inspect
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -472,7 +472,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     direct = method == 'direct' or (method == 'auto' and min(h, w) < DIRECT_BELOW)
     if direct: t, c, inl = fit_direct(g); B = 0
     else:
-        B, S = _block_for(h, w)
+        B = _block_for(h, w)[0]
         foc = w / 2 / math.tan(math.radians(hfov / 2)) # focal length, analysis px
         fits = [_block_fit(g, B, thr, foc)]
         if fine and B > FINE_BLOCK and np.median(fits[0]['inl']) < FINE_BELOW: fits.append(_block_fit(g, FINE_BLOCK, thr, foc))
@@ -1004,8 +1004,9 @@ def motion_cli(argv:list=None # arguments after `cinebench motion`
     ap.add_argument('videos', nargs='+', help='video files')
     ap.add_argument('--json', action='store_true', help='one JSON object per clip, with per-frame series')
     ap.add_argument('--extended', action='store_true', help='may label truck_* and pedestal_*')
-    ap.add_argument('--static-threshold', type=float, default=0.0008, help='speed (fraction of frame width per frame) below which a shot is static')
-    ap.add_argument('--parallax-threshold', type=float, default=0.25, help='parallax above which a zoom-like motion is a dolly')
+    dflt = {k: v.default for k, v in inspect.signature(camera_motion).parameters.items()} # one place for the defaults
+    ap.add_argument('--static-threshold', type=float, default=dflt['static_threshold'], help='speed (fraction of frame width per frame) below which a shot is static')
+    ap.add_argument('--parallax-threshold', type=float, default=dflt['parallax_threshold'], help='parallax above which a zoom-like motion is a dolly')
     a = ap.parse_args(argv)
     rc = 0
     for v in a.videos:

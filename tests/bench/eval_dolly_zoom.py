@@ -31,11 +31,12 @@ from cinebench.measure import camera_motion
 BINS = [(0, 0.1), (0.1, 0.3), (0.3, 1.0), (1.0, np.inf)]
 VIS_BINS = [(0, 0.5), (0.5, 2), (2, 4), (4, np.inf)]
 
-def visible_parallax(spec, frame0, min_step=3.0, occlusion=True, tol=0.02):
-    """Median over the first frame's edge pixels (Sobel step > `min_step` levels/px) still in the last frame of the motion over the clip that the best similarity leaves (px).
-    With `occlusion`, only pixels still *seen* in the last frame count: the last frame's rendered depth where the point
-    lands is not nearer than the point (within `tol`). Without it, background that a dolly-in covers with the subject
-    counted as parallax that no frame shows (session 12)."""
+def visible_parallax(spec, frame0, min_step=3.0, tol=0.02):
+    """`(seen, all)`: median over the first frame's edge pixels (Sobel step > `min_step` levels/px) still in the last
+    frame of the motion over the clip that the best similarity leaves (px).
+    `seen` counts only pixels the last frame still sees: its rendered depth where the point lands is not nearer than the
+    point (within `tol`). `all` also counts hidden ones, background that a dolly-in covers with the subject: parallax
+    that no frame shows (the measure before session 12)."""
     t = frame_times(spec)[[0, -1]]
     _, dep, _ = render_layers(spec, t); z = dep[0].astype(np.float64)
     cam = camera_path(spec, t)
@@ -46,16 +47,17 @@ def visible_parallax(spec, frame0, min_step=3.0, occlusion=True, tol=0.02):
     ok = (xc[..., 2] > 0.05) & (np.hypot(ndimage.sobel(g, 0), ndimage.sobel(g, 1)) / 8 > min_step)
     u1, v1 = q[..., 0][ok] / q[..., 2][ok], q[..., 1][ok] / q[..., 2][ok]
     inside = (u1 >= 0) & (u1 <= W - 1) & (v1 >= 0) & (v1 <= H - 1)
-    if occlusion: # the last frame's surface where the point lands is not in front of it
-        zi = dep[1][np.clip(np.rint(v1), 0, H - 1).astype(int), np.clip(np.rint(u1), 0, W - 1).astype(int)]
-        inside &= xc[..., 2][ok] <= zi * (1 + tol) + 1e-3
-    u0, v0, u1, v1 = u[ok][inside], v[ok][inside], u1[inside], v1[inside]
-    if u0.size < 50: return 0.0
-    n = u0.size
-    A = np.concatenate([np.stack([u0, -v0, np.ones(n), np.zeros(n)], 1), np.stack([v0, u0, np.zeros(n), np.ones(n)], 1)])
-    y = np.concatenate([u1, v1])
-    p = np.linalg.lstsq(A, y, rcond=None)[0]
-    return float(np.median(np.hypot(*(A @ p - y).reshape(2, -1))))
+    zi = dep[1][np.clip(np.rint(v1), 0, H - 1).astype(int), np.clip(np.rint(u1), 0, W - 1).astype(int)]
+    seen = inside & (xc[..., 2][ok] <= zi * (1 + tol) + 1e-3) # the last frame's surface where the point lands is not in front of it
+    def residual(m):
+        u0, v0, ua, va = u[ok][m], v[ok][m], u1[m], v1[m]
+        if u0.size < 50: return 0.0
+        n = u0.size
+        A = np.concatenate([np.stack([u0, -v0, np.ones(n), np.zeros(n)], 1), np.stack([v0, u0, np.zeros(n), np.ones(n)], 1)])
+        y = np.concatenate([ua, va])
+        p = np.linalg.lstsq(A, y, rcond=None)[0]
+        return float(np.median(np.hypot(*(A @ p - y).reshape(2, -1))))
+    return residual(seen), residual(inside)
 MOVES = ('zoom_in', 'zoom_out', 'dolly_in', 'dolly_out')
 fam = lambda m: m.split('_')[0]
 
@@ -66,9 +68,10 @@ def run(first_seed, n, size, **kw):
             spec = sample_spec(seed, movements=[mv], size=size, frames=16)
             x = render_clip(spec)[0]
             m = camera_motion(x, **kw)
-            _, dep, _ = render_layers(spec, frame_times(spec)[:1]); iz = 1 / dep[0]
+            _, dep, _ = render_layers(spec, frame_times(spec)[:1]); iz = 1 / dep[0] # frame 0 alone: SynthCine culls roofs by the batch's highest camera
+            seen, hidden_too = visible_parallax(spec, x[0])
             rows.append(dict(movement=mv, seed=seed, pred=m.label, parallax_zoom=m.parallax_zoom, keystone=m.keystone, zoom=m.zoom,
-                             spread=float(iz.std() / np.median(iz)), visible=visible_parallax(spec, x[0]), visible_all=visible_parallax(spec, x[0], occlusion=False), angle=spec.angle,
+                             spread=float(iz.std() / np.median(iz)), visible=seen, visible_all=hidden_too, angle=spec.angle,
                              framing=spec.framing))
     return rows
 

@@ -16,7 +16,7 @@ session 12: 31/42 with `--defs` against MiniLM's 21/42).
 """
 import os, argparse
 os.environ.setdefault('OMP_NUM_THREADS', '1')
-import numpy as np, torch
+import torch
 from cinebench.taxonomy import _SYN, LABELS, GROUPS
 from cinebench.cameraclip import minilm_path, _load_tokenizer, _minilm_mean
 
@@ -29,9 +29,9 @@ if __name__ == '__main__':
     torch.set_num_threads(1)
     from transformers import AutoModel
     if a.encoder == 'e5':
-        from cinebench.cameraclip import e5_encoder
+        from cinebench.cameraclip import e5_encoder, _e5_passages
         e5 = e5_encoder()
-        def emb(texts): return torch.from_numpy(np.atleast_2d(e5.passage(list(texts)))).float()
+        def emb(texts): return _e5_passages(e5, list(texts))
     else:
         p = a.encoder or minilm_path(); tok = _load_tokenizer(p); enc = AutoModel.from_pretrained(str(p)).eval()
         def emb(texts):
