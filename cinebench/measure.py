@@ -220,6 +220,7 @@ class CameraMotion:
     layers: dict = None # the two-layer reading of a static or zoom-like clip (`_layers`: shares `a`, zooms per frame `s`, `dt`, `dr`, `still`, `radial`...), else None
     keystone: float = float('nan') # magnification gradient across the frame / zoom: a dolly toward a slanted surface, ~0 for a zoom; nan if it barely zooms
     block: int = 0 # block size (analysis px) of the grid that chose which blocks follow the camera: 32, or 16 when the fine grid was kept (`_pick_grid`); 0 for the direct fit
+    still_share: float = float('nan') # zoom-read clips: share of the textured pixels seen to hold still while the camera fit zooms (`_still_share`); a dolly above `still_threshold`; else nan
 
     def to_dict(self) -> dict:
         "JSON-ready dict (per-frame arrays as lists; nan, e.g. the keystone of a clip that does not zoom, as None: JSON null)."
@@ -227,7 +228,7 @@ class CameraMotion:
         d = asdict(self)
         d['per_frame'] = {k: [num(x) for x in v] for k, v in self.per_frame.items()}
         if self.layers: d['layers'] = {k: [num(x) for x in v] if isinstance(v, tuple) else num(v) for k, v in self.layers.items()}
-        for k in ('confidence', 'pan', 'tilt', 'zoom', 'roll', 'parallax', 'parallax_zoom', 'parallax_pan', 'keystone'): d[k] = num(d[k])
+        for k in ('confidence', 'pan', 'tilt', 'zoom', 'roll', 'parallax', 'parallax_zoom', 'parallax_pan', 'keystone', 'still_share'): d[k] = num(d[k])
         d['speeds'] = {k: num(v) for k, v in self.speeds.items()}
         d['size'] = list(self.size)
         return d
@@ -407,6 +408,44 @@ def _one_scale(L, agree:float=0.2, min_zoom:float=0.003, min_area:float=0.05) ->
     big = max(abs(s1), abs(s2))
     return min(a1, a2) >= min_area and big >= min_zoom and abs(s1 - s2) <= agree * big
 
+def _still_share(g, t, c, # analysis frames (T,h,w) and the camera fit (per-frame t, c)
+                 fracs=(0, 0.25, 0.5), # the slower zooms tried for the background (0: in place), as fractions of the camera's
+                 ratio:float=0.25, # a pixel holds still when a slower zoom matches it at most this times as badly as the camera's ...
+                 floor:float=4.0, # ... and the camera's zoom is off there by at least this (mean squared difference, levels²)
+                 tex:float=4.0, # only pixels with texture: mean squared gradient over the window at least this (levels²/px²)
+                 min_disp:float=2.0, # ... that the camera model moves by at least this (px)
+                 win:int=5, # window of the mean squared differences (px)
+                 min_px:int=200 # a half of the clip counts only with at least this many pixels seen to hold still
+                ) -> float:
+    """Share of the textured pixels that hold still (or scale far less than the rest) while the camera fit zooms.
+    Over each half of the clip (frame s to frame e) frame e is sampled where the camera model puts every pixel of frame s,
+    and where models with a fraction of its zoom put it; a pixel is seen to hold still when one of the slower models
+    matches it far better than the camera's. A zoom scales every pixel alike, so none does; a dolly toward a near subject
+    scales the subject and leaves the far background nearly in place, even when that background is a thin strip at the
+    frame's edges whose blocks also hold the subject's outline (the block readings above miss it) or is covered by the
+    subject before the clip ends (hence halves, not the whole clip). Returns the larger share of the two halves."""
+    T, h, w = g.shape
+    A, B = _cumulative(t, c)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    z = (xx + .5 - w / 2) + 1j * (yy + .5 - h / 2)
+    best = 0.0
+    for s, e in ((0, T // 2), (T // 2, T - 1)):
+        if e <= s: continue
+        a = A[e] / A[s]; b = B[e] - a * B[s]
+        gs = g[s]
+        gx, gy = ndimage.sobel(gs, 1) / 8, ndimage.sobel(gs, 0) / 8
+        textured = ndimage.uniform_filter(gx * gx + gy * gy, win) > tex
+        wc, ok = _warp_to(g[e], a, b, h, w)
+        sc = ndimage.uniform_filter((gs - wc) ** 2, win)
+        sk = np.full((h, w), np.inf, np.float32); la = np.log(a)
+        for k in fracs:
+            wk, ik = _warp_to(g[e], np.exp(k * la), b * k, h, w)
+            sk = np.minimum(sk, ndimage.uniform_filter((gs - wk) ** 2, win)); ok &= ik
+        valid = ok & textured & (np.abs((a - 1) * z + b) >= min_disp)
+        still = valid & (sk <= ratio * sc) & (sc >= floor)
+        if still.sum() >= min_px: best = max(best, float(still.sum() / valid.sum()))
+    return best
+
 def _load_small(path):
     "Decode a video file straight to twice the analysis size (aspect kept)."
     from cinebench.io import read_video, video_info
@@ -456,6 +495,7 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
                   static_threshold:float=0.0008, # below this speed (fraction of frame width per frame) the shot is static
                   parallax_threshold:float=0.25, # parallax above which a zoom-like motion is a dolly (and pan-like a truck)
                   keystone_threshold:float=0.15, # keystone above which a zoom-like motion is a dolly (toward a slanted surface)
+                  still_threshold:float=0.1, # share of the textured pixels seen to hold still (`_still_share`) above which a zoom is a dolly
                   extended:bool=False, # may label truck_*/pedestal_* (not in the 11 main movements)
                   hfov:float=50, # nominal horizontal field of view (degrees), for the keystone of pans and tilts
                   thr:float=0.3, # inlier distance of the robust fit, analysis pixels
@@ -502,13 +542,17 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
             lab = movement_from_direction({'dolly': clip['zoom']})
         elif extended and axis in ('pan', 'tilt') and par_t > parallax_threshold:
             lab = movement_from_direction({'truck' if axis == 'pan' else 'pedestal': clip[axis]}, extended=True)
+    still = float('nan')
+    if not direct and lab.startswith('zoom'): # what the block readings call a zoom: does part of the frame hold still?
+        still = _still_share(g, t, c)
+        if still >= still_threshold: lab = movement_from_direction({'dolly': clip['zoom']})
     per = [decide({k: pf[k][i] for k in scale}, {k: abs(pf[k][i]) * scale[k] for k in scale}) for i in range(T - 1)]
     base = lab.replace('dolly', 'zoom').replace('truck', 'pan').replace('pedestal_up', 'tilt_up').replace('pedestal_down', 'tilt_down')
     agree = float(np.mean([q == base for q in per]))
     conf = agree * float(np.clip(np.median(pf['inliers']), 0, 1))
     if by_layers: conf = abs(L['radial']) if radial else min(1.0, sum(L['a'])) # the per-frame fits follow one layer only: the share the layers (or the radial field) explain
     return CameraMotion(label=lab, confidence=conf, parallax=par, parallax_zoom=par_z, parallax_pan=par_t, speeds=sp,
-                        per_frame=pf, size=(w, h), layers=L, keystone=key_z, block=B, **clip)
+                        per_frame=pf, size=(w, h), layers=L, keystone=key_z, block=B, still_share=still, **clip)
 
 # %% ../nbs/06_measure.ipynb #6ad235a0
 def _rotation(yaw, pitch, roll):
