@@ -50,6 +50,19 @@ def test_dolly_toward_a_slanted_surface_by_keystone():
     assert mz.label == 'zoom_out' and mz.keystone < 0.05
 
 
+def test_dolly_by_pixels_seen_to_hold_still():
+    # development seed 4045 (a brick tower fills the frame; sky and a far wall in thin strips at its edges): without the
+    # pixel cue the dolly reads as a zoom; the zoom of the same shot has almost no pixel held still
+    from cinebench.synth import sample_spec, render_clip
+    clip = lambda mv: render_clip(sample_spec(4045, movements=[mv], size=(256, 144), frames=16))[0]
+    d, z = clip('dolly_out'), clip('zoom_out')
+    assert camera_motion(d, still_threshold=np.inf).label == 'zoom_out'
+    m = camera_motion(d)
+    assert m.label == 'dolly_out' and m.still_share >= 0.2 and m.to_dict()['still_share'] == round(m.still_share, 6)
+    mz = camera_motion(z)
+    assert mz.label == 'zoom_out' and mz.still_share < 0.05
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match='uint8'): camera_motion(np.zeros((4, 64, 64, 3), np.float32))
     with pytest.raises(ValueError, match='at least 2 frames'): camera_motion(np.zeros((1, 64, 64, 3), np.uint8))
@@ -145,6 +158,7 @@ def test_cli(tmp_path, ast, capsys):
     d = json.loads(line, parse_constant=lambda c: pytest.fail(f'{c} in the JSON output: strict parsers reject it'))
     assert d['label'] == 'tilt_down' and d['tilt'] < 0 and len(d['per_frame']['tilt']) == 9
     assert d['keystone'] is None # a tilt barely zooms: no keystone (nan), written as JSON null
+    assert d['still_share'] is None # only clips read as zooms are checked for pixels held still
     assert motion_cli([str(tmp_path / 'missing.mp4')]) == 1
     out = subprocess.run([sys.executable, '-c', 'import sys; from cinebench.cli import main; sys.exit(main())', 'motion', str(p)],
                          capture_output=True, text=True)

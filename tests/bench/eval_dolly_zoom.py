@@ -18,7 +18,8 @@ first run in session 8, after the keystone threshold had been fixed. Session 10 
 the radial field on 6000-6099 and 7000-7099 and then ran 8000-8099, 9000-9099, 10000-10099 and 11000-11099 once, fresh.
 Session 11 (the fine grid) checked 4000-7099 and then ran 12000-12099 and 13000-13099 once, fresh. Session 12 made the
 visible parallax occlusion-aware (only pixels the last frame still sees; the old measure is kept as `visible_all` in the
-JSON) and re-ran 4000, 6000, 12000 and 13000 with the estimator unchanged, then ran 14000-14099 and 15000-15099 fresh. `--keystone-threshold inf` measures without
+JSON) and re-ran 4000, 6000, 12000 and 13000 with the estimator unchanged, then ran 14000-14099 and 15000-15099 fresh. Session 13
+chose `still_threshold` (pixels seen to hold still) on 4000-7099, then ran 12000-15099 again and 16000-19099 fresh. `--keystone-threshold inf` measures without
 the keystone cue.
 """
 import os, json, time, argparse
@@ -70,7 +71,7 @@ def run(first_seed, n, size, **kw):
             m = camera_motion(x, **kw)
             _, dep, _ = render_layers(spec, frame_times(spec)[:1]); iz = 1 / dep[0] # frame 0 alone: SynthCine culls roofs by the batch's highest camera
             seen, hidden_too = visible_parallax(spec, x[0])
-            rows.append(dict(movement=mv, seed=seed, pred=m.label, parallax_zoom=m.parallax_zoom, keystone=m.keystone, zoom=m.zoom,
+            rows.append(dict(movement=mv, seed=seed, pred=m.label, parallax_zoom=m.parallax_zoom, keystone=m.keystone, still_share=m.still_share, zoom=m.zoom,
                              spread=float(iz.std() / np.median(iz)), visible=seen, visible_all=hidden_too, angle=spec.angle,
                              framing=spec.framing))
     return rows
