@@ -22,7 +22,7 @@ JSON) and re-ran 4000, 6000, 12000 and 13000 with the estimator unchanged, then 
 chose `still_threshold` (pixels seen to hold still) on 4000-7099, then ran 12000-15099 again and 16000-19099 fresh. `--keystone-threshold inf` measures without
 the keystone cue.
 """
-import os, json, time, argparse
+import os, json, math, time, argparse
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 import numpy as np
 from scipy import ndimage
@@ -32,9 +32,24 @@ from cinebench.measure import camera_motion
 BINS = [(0, 0.1), (0.1, 0.3), (0.3, 1.0), (1.0, np.inf)]
 VIS_BINS = [(0, 0.5), (0.5, 2), (2, 4), (4, np.inf)]
 
-def visible_parallax(spec, frame0, min_step=3.0, tol=0.02):
+def _homography_residual(u0, v0, u1, v1):
+    "Distances (px) from (u1, v1) to the points (u0, v0) mapped by the least-squares homography (normalised DLT)."
+    def norm(u, v):
+        mu, mv = u.mean(), v.mean(); s = math.sqrt(2) / max(np.hypot(u - mu, v - mv).mean(), 1e-9)
+        return np.array([[s, 0, -s * mu], [0, s, -s * mv], [0, 0, 1]])
+    T0, T1 = norm(u0, v0), norm(u1, v1)
+    p0 = T0 @ np.stack([u0, v0, np.ones_like(u0)]); p1 = T1 @ np.stack([u1, v1, np.ones_like(u1)])
+    x, y, X, Y = p0[0], p0[1], p1[0], p1[1]; o, z = np.ones_like(x), np.zeros_like(x)
+    A = np.concatenate([np.stack([x, y, o, z, z, z, -X * x, -X * y, -X], 1), np.stack([z, z, z, x, y, o, -Y * x, -Y * y, -Y], 1)])
+    Hm = np.linalg.inv(T1) @ np.linalg.svd(A, full_matrices=False)[2][-1].reshape(3, 3) @ T0
+    q = Hm @ np.stack([u0, v0, np.ones_like(u0)])
+    return np.hypot(q[0] / q[2] - u1, q[1] / q[2] - v1)
+
+def visible_parallax(spec, frame0, min_step=3.0, tol=0.02, model='similarity'):
     """`(seen, all)`: median over the first frame's edge pixels (Sobel step > `min_step` levels/px) still in the last
-    frame of the motion over the clip that the best similarity leaves (px).
+    frame of the motion over the clip that the best similarity leaves (px); with `model='homography'`, what the best
+    homography leaves: a camera that only turns (pan, tilt, roll) moves the image by a homography, so that is the
+    parallax of a truck or pedestal (`eval_truck_pan.py`).
     `seen` counts only pixels the last frame still sees: its rendered depth where the point lands is not nearer than the
     point (within `tol`). `all` also counts hidden ones, background that a dolly-in covers with the subject: parallax
     that no frame shows (the measure before session 12)."""
@@ -54,6 +69,7 @@ def visible_parallax(spec, frame0, min_step=3.0, tol=0.02):
         u0, v0, ua, va = u[ok][m], v[ok][m], u1[m], v1[m]
         if u0.size < 50: return 0.0
         n = u0.size
+        if model == 'homography': return float(np.median(_homography_residual(u0, v0, ua, va)))
         A = np.concatenate([np.stack([u0, -v0, np.ones(n), np.zeros(n)], 1), np.stack([v0, u0, np.zeros(n), np.ones(n)], 1)])
         y = np.concatenate([ua, va])
         p = np.linalg.lstsq(A, y, rcond=None)[0]
@@ -76,22 +92,30 @@ def run(first_seed, n, size, **kw):
                              framing=spec.framing))
     return rows
 
-def report(rows):
-    for mv in MOVES:
+def read_as(rows, moves, fam):
+    "Per movement: how many read as its family, and what each was read as."
+    for mv in moves:
         xs = [r for r in rows if r['movement'] == mv]
         got = {p: sum(r['pred'] == p for r in xs) for p in sorted({r['pred'] for r in xs})}
-        print(f"{mv:9s} right family {sum(fam(r['pred']) == fam(mv) for r in xs)}/{len(xs)}  read as {got}")
+        print(f"{mv:13s} right family {sum(fam(r['pred']) == fam(mv) for r in xs)}/{len(xs)}  read as {got}")
+
+def by_visible(rows, fam, par, rot, bins=VIS_BINS):
+    "Per visible-parallax bin: how many clips of the parallax family `par` and of the rotation family `rot` read as their family."
+    print(f'visible parallax (px) | {par} read as {par} | {rot} read as {rot}')
+    for lo, hi in bins:
+        d = [r for r in rows if lo <= r['visible'] < hi and fam(r['movement']) == par]
+        z = [r for r in rows if lo <= r['visible'] < hi and fam(r['movement']) == rot]
+        print(f"[{lo}, {hi}) | {sum(fam(r['pred']) == par for r in d)}/{len(d)} | {sum(fam(r['pred']) == rot for r in z)}/{len(z)}")
+
+def report(rows):
+    read_as(rows, MOVES, fam)
     print('inverse-depth spread | dollies read as dolly | dollies read as static | zooms read as zoom')
     for lo, hi in BINS:
         d = [r for r in rows if lo <= r['spread'] < hi and fam(r['movement']) == 'dolly']
         z = [r for r in rows if lo <= r['spread'] < hi and fam(r['movement']) == 'zoom']
         print(f"[{lo}, {hi}) | {sum(fam(r['pred']) == 'dolly' for r in d)}/{len(d)} | {sum(r['pred'] == 'static' for r in d)}"
               f" | {sum(fam(r['pred']) == 'zoom' for r in z)}/{len(z)}")
-    print('visible parallax (px) | dollies read as dolly | zooms read as zoom')
-    for lo, hi in VIS_BINS:
-        d = [r for r in rows if lo <= r['visible'] < hi and fam(r['movement']) == 'dolly']
-        z = [r for r in rows if lo <= r['visible'] < hi and fam(r['movement']) == 'zoom']
-        print(f"[{lo}, {hi}) | {sum(fam(r['pred']) == 'dolly' for r in d)}/{len(d)} | {sum(fam(r['pred']) == 'zoom' for r in z)}/{len(z)}")
+    by_visible(rows, fam, 'dolly', 'zoom')
     ok = sum(fam(r['pred']) == fam(r['movement']) for r in rows)
     deep = [r for r in rows if r['spread'] >= 0.3]
     print(f"dolly vs zoom (family right): all clips {ok}/{len(rows)} = {ok / len(rows):.1%}; "
