@@ -14,10 +14,10 @@ from .taxonomy import movement_from_direction, MOTION_AXES
 
 # %% auto #0
 __all__ = ['WORK_SIZE', 'BLOCK', 'STRIDE', 'SMALL_BLOCK', 'FINE_BLOCK', 'FINE_SHARE', 'FINE_BELOW', 'WINDOW_GAIN', 'DIRECT_BELOW',
-           'PHOTOS', 'MOTION_CLASSES', 'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB', 'CALIBRATIONS',
-           'TEXTURE_IMAGES', 'luma_small', 'block_shifts', 'fit_similarity', 'fit_rotating_camera', 'fit_direct',
-           'CameraMotion', 'camera_motion', 'render_planes', 'virtual_camera', 'photo', 'motion_testset', 'confusion',
-           'planck_xy', 'planck_rgb', 'cct', 'mccamy', 'to_linear', 'from_linear', 'relight', 'illuminant',
+           'PAN_TEXTURE', 'PHOTOS', 'MOTION_CLASSES', 'SPEED_RANGE', 'CONDITIONS', 'M_RGB2XYZ', 'M_XYZ2RGB',
+           'CALIBRATIONS', 'TEXTURE_IMAGES', 'luma_small', 'block_shifts', 'fit_similarity', 'fit_rotating_camera',
+           'fit_direct', 'CameraMotion', 'camera_motion', 'render_planes', 'virtual_camera', 'photo', 'motion_testset',
+           'confusion', 'planck_xy', 'planck_rgb', 'cct', 'mccamy', 'to_linear', 'from_linear', 'relight', 'illuminant',
            'color_temperature', 'blur_length', 'MotionBlur', 'motion_blur', 'defocus_calibration',
            'texture_calibration', 'defocus', 'fit_focus', 'depth_bands', 'DepthDefocus', 'defocus_by_depth',
            'motion_cli']
@@ -317,6 +317,19 @@ def _zoom_parallax(g, t, c, pk_min:float=0.15, across:float=0.5, noise:float=0.3
             if len(p) == 6: grad += p[4:6] * rho; zsum += abs(math.log(abs(a)))
     return (math.sqrt(max(0.0, num) / den) if den > 0 else 0.0), (float(np.hypot(*grad) / zsum) if zsum >= 0.01 else float('nan'))
 
+def _texture_along(g, t, B:int, S:int):
+    "Mean squared gradient of each B-px block along its frame pair's translation `t` (levels²/px²), (T-1, N)."
+    T, h, w = g.shape
+    idx = _setup(h, w, B, S)['idx']
+    e = t / np.maximum(np.abs(t), 1e-12)
+    out = np.empty((T - 1, len(idx)))
+    for s in range(T - 1):
+        gx, gy = ndimage.sobel(g[s], 1) / 8, ndimage.sobel(g[s], 0) / 8
+        out[s] = np.take(((gx * e[s].real + gy * e[s].imag) ** 2).reshape(-1), idx).mean((1, 2))
+    return out
+
+PAN_TEXTURE = 2.0 # `parallax_pan` counts only blocks with at least this texture along the motion (levels²/px², session 13)
+
 def _pan_parallax(d, m, wt, t, noise:float=0.1):
     "Residual flow along the translation in excess of the residual across it, over the translation (blocks with residual at most 3x the translation)."
     r = d - m
@@ -523,7 +536,8 @@ def camera_motion(video, # a video file, or uint8 frames (T,H,W,3)
     pf, clip, sp, scale = _speeds(t, c, h, w)
     pf['inliers'] = inl
     par_z, key_z = (float('nan'),) * 2 if direct else _zoom_parallax(g, t, c, blk=B, stp=S) # parallax needs local motion
-    par_t = float('nan') if direct else _pan_parallax(d, m, pk, t)
+    # a block measures motion only along directions where it has texture: a sky gradient panned across reads at rest
+    par_t = float('nan') if direct else _pan_parallax(d, m, pk * (_texture_along(g, t, f['B'], f['B'] // 2) >= PAN_TEXTURE), t)
     def decide(vals, spd):
         a = max(spd, key=spd.get)
         if spd[a] < static_threshold: return 'static'

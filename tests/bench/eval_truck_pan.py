@@ -11,8 +11,9 @@ of visible parallax.
 
     OMP_NUM_THREADS=1 .venv/bin/python tests/bench/eval_truck_pan.py --first-seed 20000 --n 50 [--json out.json]
 
-Session 13 wrote it and ran it once on 20000-20049 and 21000-21049 (first rendered for it), with `parallax_threshold`
-as shipped since session 11 (0.25), and changed nothing after: 213-230 of about 300 right per set (notebook 06).
+Session 13 wrote it and ran it on 20000-20049 and 21000-21049 (first rendered for it) with the estimator of session 12:
+230/307 and 213/293. Then it developed `PAN_TEXTURE` on 20000-20049 and ran 22000-22049 and 23000-23049 fresh
+(notebook 06).
 """
 import os, json, time, argparse
 os.environ.setdefault('OMP_NUM_THREADS', '1')
