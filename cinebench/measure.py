@@ -256,11 +256,18 @@ def _segments(A, B, w, max_zoom=0.15, max_shift=0.15):
         s = e
     return segs
 
+def _centred_grid(h, w):
+    "Every pixel of an h×w frame as a complex position x + i·y from the frame centre (float32 parts)."
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    return (xx + .5 - w / 2) + 1j * (yy + .5 - h / 2)
+
+def _gradient(f):
+    "Sobel gradient (gx, gy) of a frame, in levels per pixel."
+    return ndimage.sobel(f, 1) / 8, ndimage.sobel(f, 0) / 8
+
 def _warp_to(ge, a, b, h, w):
     "Frame e sampled at `a z + b` for every pixel z of an h×w frame (z from the centre), and the mask of samples inside it."
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    zz = (xx + .5 - w / 2) + 1j * (yy + .5 - h / 2)
-    q = a * zz + b
+    q = a * _centred_grid(h, w) + b
     X, Y = q.real + w / 2 - .5, q.imag + h / 2 - .5
     inside = (X >= 0) & (X <= w - 1) & (Y >= 0) & (Y <= h - 1)
     return ndimage.map_coordinates(ge, [Y, X], order=1, mode='nearest').astype(np.float32), inside
@@ -324,7 +331,7 @@ def _texture_along(g, t, B:int, S:int):
     e = t / np.maximum(np.abs(t), 1e-12)
     out = np.empty((T - 1, len(idx)))
     for s in range(T - 1):
-        gx, gy = ndimage.sobel(g[s], 1) / 8, ndimage.sobel(g[s], 0) / 8
+        gx, gy = _gradient(g[s])
         out[s] = np.take(((gx * e[s].real + gy * e[s].imag) ** 2).reshape(-1), idx).mean((1, 2))
     return out
 
@@ -439,14 +446,13 @@ def _still_share(g, t, c, # analysis frames (T,h,w) and the camera fit (per-fram
     subject before the clip ends (hence halves, not the whole clip). Returns the larger share of the two halves."""
     T, h, w = g.shape
     A, B = _cumulative(t, c)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    z = (xx + .5 - w / 2) + 1j * (yy + .5 - h / 2)
+    z = _centred_grid(h, w)
     best = 0.0
     for s, e in ((0, T // 2), (T // 2, T - 1)):
         if e <= s: continue
         a = A[e] / A[s]; b = B[e] - a * B[s]
         gs = g[s]
-        gx, gy = ndimage.sobel(gs, 1) / 8, ndimage.sobel(gs, 0) / 8
+        gx, gy = _gradient(gs)
         textured = ndimage.uniform_filter(gx * gx + gy * gy, win) > tex
         wc, ok = _warp_to(g[e], a, b, h, w)
         sc = ndimage.uniform_filter((gs - wc) ** 2, win)
